@@ -1,0 +1,55 @@
+# datadam — `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 found (Django 6 needs it).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
+
+.PHONY: run test test-fast lint bench bench-import bench-claims bench-aggregate install clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $@
+
+# Front-end libraries come from the npm registry, pinned by package-lock.json.
+VENDOR := datadam/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	@touch $@
+
+install: $(BIN)/.installed $(VENDOR)/.installed
+
+run: install
+	DATADAM_DEBUG=1 $(BIN)/datadam migrate --no-input -v 0
+	DATADAM_DEBUG=1 $(BIN)/datadam demo
+	DATADAM_DEBUG=1 $(BIN)/datadam serve --host 127.0.0.1 --port 8000 --workers 2
+
+test: install
+	$(BIN)/ruff check datadam tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check datadam tests benchmarks
+
+bench: bench-import bench-claims bench-aggregate
+
+bench-import: install
+	$(BIN)/python benchmarks/bench_import.py --db sqlite
+	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_import.py --db postgresql
+
+bench-claims: install
+	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_claims.py
+
+bench-aggregate: install
+	$(BIN)/python -m pip install -q 'crowd-kit==1.4.2' 'scikit-learn<1.8' psutil
+	$(BIN)/python benchmarks/bench_aggregate.py
+
+clean:
+	rm -rf $(VENV) var

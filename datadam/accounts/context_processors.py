@@ -1,0 +1,31 @@
+"""The navigation each role sees, with the current section marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    links: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        if user.is_worker:
+            links += [("/work/", _("Tasks")), ("/work/mine/", _("My work")),
+                      ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications"))]
+            if user.is_reviewer:
+                links.append(("/review/", _("Review")))
+            links.append(("/accounts/profile/", _("Profile")))
+        elif user.is_client:
+            links += [("/console/", _("Projects")), ("/console/new/", _("New project")),
+                      ("/review/", _("Review")), ("/qualifications/manage/", _("Qualifications")),
+                      ("/accounts/organization/", _("Organization"))]
+        if user.is_operator:
+            links += [("/ops/payouts/", _("Payouts")), ("/ops/users/", _("Users")),
+                      ("/ops/audit/", _("Audit log")),
+                      ("/qualifications/credentials/", _("Credentials")), ("/admin/", _("Admin"))]
+    path = request.path
+    best = max((href for href, _label in links if path.startswith(href)), key=len, default="")
+    return {"nav_links": [{"href": h, "label": label, "current": h == best} for h, label in links]}

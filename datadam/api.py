@@ -1,0 +1,87 @@
+"""The JSON API: one NinjaAPI with a router per app, bearer tokens or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, django_auth
+
+from datadam.accounts.services import user_by_token
+from datadam.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer dd_...`` — tokens are issued at /api/v1/auth/token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_by_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="datadam API",
+    version="1",
+    description="Crowdsourced data collection and labeling: projects, tasks, review, points.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body: dict[str, Any] = {"error": exc.code, "message": exc.message}
+    if exc.details is not None:
+        body["details"] = exc.details
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (too long, out of range, a NUL character): the
+    request is at fault, and the service's transaction has already rolled back."""
+    return api.create_response(
+        request,
+        {
+            "error": "invalid_input",
+            "message": "a value is too long, out of range or holds a character that cannot be "
+            "stored (such as NUL)",
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": "unauthenticated", "message": "sign in or send a bearer token"},
+        status=401,
+    )
+
+
+def _routers() -> None:
+    from datadam.accounts.api import router as accounts
+    from datadam.audit.api import router as audit
+    from datadam.projects.api import router as projects
+    from datadam.qualifications.api import router as qualifications
+    from datadam.review.api import router as review
+    from datadam.rewards.api import router as rewards
+    from datadam.work.api import router as work
+
+    api.add_router("", accounts)
+    api.add_router("", projects)
+    api.add_router("", work)
+    api.add_router("", review)
+    api.add_router("", rewards)
+    api.add_router("", audit)
+    api.add_router("", qualifications)
+
+
+_routers()

@@ -1,0 +1,147 @@
+"""The ``datadam`` console command.
+
+datadam serve       run the web server (gunicorn, several processes) and the task worker
+datadam worker      run the background task worker with its periodic sweep
+datadam demo        load the demo: an account per role, projects, work done and reviewed
+datadam sweep       expire overdue leases and auto-approve due submissions, once
+datadam aggregate   aggregate crowd labels from a CSV file (no database needed)
+datadam <command>   any Django management command (migrate, createsuperuser, ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datadam.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="datadam serve")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--no-task-worker", action="store_true")
+    args = parser.parse_args(argv)
+    _django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    children = []
+    if not args.no_task_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "datadam.cli", "worker"]))
+    print(f"datadam serving on http://{args.host}:{args.port}/", flush=True)
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "datadam.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-" if _debug() else "/dev/null",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "300",
+    ]
+    try:
+        return subprocess.call(gunicorn)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            child.terminate()
+
+
+def _debug() -> bool:
+    return os.environ.get("DATADAM_DEBUG", "") in {"1", "true", "yes"}
+
+
+def cmd_worker(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="datadam worker")
+    parser.add_argument("--sweep-every", type=float, default=30.0)
+    args = parser.parse_args(argv)
+    _django()
+    from django.core.management import call_command
+
+    from datadam.work.tasks import sweep_task
+
+    def tick() -> None:
+        while True:
+            try:
+                sweep_task.enqueue()
+            except Exception as exc:  # keep ticking through a passing database error
+                print(f"sweep enqueue failed: {exc}", file=sys.stderr)
+            time.sleep(args.sweep_every)
+
+    threading.Thread(target=tick, daemon=True).start()
+    call_command("db_worker")
+    return 0
+
+
+def cmd_sweep(argv: list[str]) -> int:
+    _django()
+    from datadam.work.tasks import sweep
+
+    print(sweep())
+    return 0
+
+
+def cmd_demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="datadam demo")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    _django()
+    from datadam.demo.loader import demo_load
+
+    demo_load(verbose=not args.quiet)
+    return 0
+
+
+def cmd_aggregate(argv: list[str]) -> int:
+    from datadam.quality.aggregation.cli import main as aggregate_main
+
+    return aggregate_main(argv)
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "sweep": cmd_sweep,
+    "demo": cmd_demo,
+    "aggregate": cmd_aggregate,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command = COMMANDS.get(argv[0])
+    if command is not None:
+        return command(argv[1:])
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["datadam", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

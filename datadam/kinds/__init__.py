@@ -1,0 +1,38 @@
+"""Task kinds are plugins: each folder here defines one ``TaskKind`` and registers it.
+
+A kind owns its item format, answer schema and validation, per-item aggregation and export
+fields. The rest of the platform only talks to the ``TaskKind`` interface in ``base``.
+"""
+
+from __future__ import annotations
+
+from datadam.errors import InvalidInput
+
+from .base import TaskKind
+
+_REGISTRY: dict[str, TaskKind] = {}
+
+
+def register(kind: TaskKind) -> TaskKind:
+    _REGISTRY[kind.slug] = kind
+    return kind
+
+
+def get_kind(slug: str) -> TaskKind:
+    _load()
+    try:
+        return _REGISTRY[slug]
+    except KeyError:
+        raise InvalidInput(
+            f"unknown task kind {slug!r}; known kinds: {', '.join(sorted(_REGISTRY))}"
+        ) from None
+
+
+def all_kinds() -> list[TaskKind]:
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def _load() -> None:
+    # Importing a kind's package registers it.
+    from . import image_classification, text_classification  # noqa: F401

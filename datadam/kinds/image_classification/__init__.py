@@ -1,0 +1,26 @@
+"""Image classification: the worker sees one image and picks its class(es)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datadam.kinds import register
+from datadam.kinds.base import ItemError
+from datadam.kinds.classification import ClassificationKind
+
+
+class ImageClassification(ClassificationKind):
+    slug = "image_classification"
+    title = "Image classification"
+    description = "Pick the class (or classes) that fit an image."
+
+    def validate_item(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise ItemError("item must be a JSON object")
+        image = data.get("image")
+        if not isinstance(image, str) or not image.strip():
+            raise ItemError('item needs an "image" field: a URL or a media path')
+        return data
+
+
+register(ImageClassification())

@@ -1,0 +1,186 @@
+"""Forms of the client console: the project wizard (also the edit form) and item upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from datadam.errors import InvalidInput
+from datadam.kinds import all_kinds, get_kind
+
+from .models import Project, ProjectStatus, ReviewPolicy
+from .services import EDITABLE_ALWAYS
+
+MAX_LEASE_MINUTES = 7 * 24 * 60
+# Form fields and the project fields they set (labels and multi_label make up the config).
+FIELD_TARGETS = {
+    "name": "name",
+    "kind": "kind",
+    "labels": "config",
+    "multi_label": "config",
+    "instructions": "instructions",
+    "reward": "reward",
+    "review_reward": "review_reward",
+    "overlap": "overlap",
+    "lease_minutes": "lease_seconds",
+    "review_policy": "review_policy",
+    "auto_approve_hours": "auto_approve_hours",
+}
+
+
+def split_labels(text: str) -> list[str]:
+    """One label per line; blank lines are ignored."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ProjectForm(forms.Form):
+    """Every setting of a project, grouped in the wizard's steps.
+
+    With ``project`` given it edits that project and keeps only the fields its status still
+    allows (see ``services.EDITABLE_ALWAYS``); without, it creates a draft and asks for the
+    organization when the user belongs to more than one.
+    """
+
+    organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
+    kind = forms.ChoiceField(label=_("Task kind"))
+    name = forms.CharField(label=_("Project name"), max_length=200)
+    labels = forms.CharField(
+        label=_("Labels"),
+        help_text=_("One per line, in the order workers see them."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    multi_label = forms.BooleanField(
+        label=_("Workers may pick several labels per item"), required=False
+    )
+    instructions = forms.CharField(
+        label=_("Instructions for workers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown above every task. Say what each label means and give examples."),
+    )
+    reward = forms.IntegerField(
+        label=_("Reward per approved answer (points)"), min_value=0, max_value=10**9, initial=10
+    )
+    review_reward = forms.IntegerField(
+        label=_("Reviewer's pay per reviewed answer (points)"),
+        min_value=0,
+        max_value=10**9,
+        initial=2,
+    )
+    overlap = forms.IntegerField(
+        label=_("Answers per item (overlap)"),
+        min_value=1,
+        max_value=100,
+        initial=3,
+        help_text=_("Different workers answer each item; the result is their majority vote."),
+    )
+    lease_minutes = forms.IntegerField(
+        label=_("Time limit per task (minutes)"),
+        min_value=1,
+        max_value=MAX_LEASE_MINUTES,
+        initial=10,
+        help_text=_("A task not submitted in time goes back to the pool."),
+    )
+    review_policy = forms.ChoiceField(
+        label=_("Review"),
+        choices=ReviewPolicy.choices,
+        initial=ReviewPolicy.MANUAL,
+        widget=forms.RadioSelect,
+    )
+    auto_approve_hours = forms.IntegerField(
+        label=_("Automatic approval after (hours)"),
+        min_value=0,
+        max_value=24 * 90,
+        initial=72,
+        help_text=_("Only with automatic approval."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[Any] | None = None,
+        project: Project | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if project is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_for(project)
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["kind"].choices = [(k.slug, k.title) for k in all_kinds()]
+        if project is None:
+            orgs = organizations or []
+            self.fields["organization"].choices = [(o.pk, o.name) for o in orgs]
+            if len(orgs) == 1:
+                # The only choice: nothing to ask.
+                self.fields["organization"].initial = orgs[0].pk
+                self.fields["organization"].required = False
+                self.fields["organization"].widget = forms.HiddenInput()
+            self._only_org = orgs[0].pk if len(orgs) == 1 else None
+        else:
+            del self.fields["organization"]
+            if project.status != ProjectStatus.DRAFT:
+                for name, target in FIELD_TARGETS.items():
+                    if target not in EDITABLE_ALWAYS:
+                        del self.fields[name]
+
+    @staticmethod
+    def initial_for(project: Project) -> dict[str, Any]:
+        config = project.config or {}
+        return {
+            "kind": project.kind,
+            "name": project.name,
+            "labels": "\n".join(config.get("labels", [])),
+            "multi_label": bool(config.get("multi_label")),
+            "instructions": project.instructions,
+            "reward": project.reward,
+            "review_reward": project.review_reward,
+            "overlap": project.overlap,
+            "lease_minutes": max(1, project.lease_seconds // 60),
+            "review_policy": project.review_policy,
+            "auto_approve_hours": project.auto_approve_hours,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "organization" in self.fields and not cleaned.get("organization"):
+            if self._only_org is not None:
+                cleaned["organization"] = self._only_org
+            elif "organization" not in self.errors:
+                self.add_error("organization", _("Choose an organization."))
+        if "labels" in self.fields and "labels" in cleaned and cleaned.get("kind"):
+            try:
+                get_kind(cleaned["kind"]).validate_config(self._config(cleaned))
+            except InvalidInput as exc:
+                self.add_error("labels", exc.message)
+        return cleaned
+
+    @staticmethod
+    def _config(cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "labels": split_labels(cleaned.get("labels", "")),
+            "multi_label": bool(cleaned.get("multi_label")),
+        }
+
+    def project_fields(self) -> dict[str, Any]:
+        """The cleaned values as keyword arguments of project_create / project_update."""
+        cleaned = self.cleaned_data
+        out: dict[str, Any] = {}
+        for name, target in FIELD_TARGETS.items():
+            if name not in self.fields or target in out:
+                continue
+            if target == "config":
+                out["config"] = self._config(cleaned)
+            elif target == "lease_seconds":
+                out["lease_seconds"] = cleaned["lease_minutes"] * 60
+            else:
+                out[target] = cleaned[name]
+        return out
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Items file (.jsonl or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json,.csv"}),
+    )

@@ -1,0 +1,101 @@
+"""Projects and their items."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class ReviewPolicy(models.TextChoices):
+    MANUAL = "manual", _("A reviewer checks every submission")
+    AUTO = "auto", _("Approve automatically after a delay unless a reviewer acts first")
+
+
+class Project(models.Model):
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="projects"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=64)
+    instructions = models.TextField(blank=True)
+    config = models.JSONField(default=dict, blank=True)
+    reward = models.PositiveIntegerField(help_text="Points paid per approved answer.")
+    review_reward = models.PositiveIntegerField(
+        default=0, help_text="Points paid to the reviewer per reviewed answer."
+    )
+    overlap = models.PositiveSmallIntegerField(default=1)
+    lease_seconds = models.PositiveIntegerField(default=600)
+    review_policy = models.CharField(
+        max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.MANUAL
+    )
+    auto_approve_hours = models.PositiveIntegerField(default=72)
+    status = models.CharField(
+        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+    )
+    items_count = models.BigIntegerField(default=0)
+    # Items whose budget (overlap × (reward + review_reward)) has been moved into escrow.
+    funded_items = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overlap__gte=1) & Q(overlap__lte=100), name="project_overlap_range"
+            ),
+            models.CheckConstraint(condition=Q(lease_seconds__gte=30), name="project_lease_min"),
+        ]
+        indexes = [models.Index(fields=["status", "id"], name="project_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit_cost(self) -> int:
+        """Points one answer slot costs when approved and reviewed."""
+        return self.reward + self.review_reward
+
+    @property
+    def item_cost(self) -> int:
+        return self.overlap * self.unit_cost
+
+
+class Item(models.Model):
+    """One unit of data to be answered ``overlap`` times.
+
+    ``slots_open`` counts answers still to hand out: claiming decrements it with a conditional
+    UPDATE, an expired, released or rejected assignment gives the slot back. The check
+    constraint makes over-assignment impossible at the database level.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    external_id = models.CharField(max_length=200, blank=True, default="")
+    data = models.JSONField()
+    slots_open = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(slots_open__gte=0), name="item_slots_not_negative"),
+        ]
+        indexes = [
+            # The claim query walks this index from the front: only items with open slots.
+            models.Index(
+                fields=["project", "id"], condition=Q(slots_open__gt=0), name="item_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.pk}"

@@ -1,0 +1,21 @@
+"""The client console, mounted at /console/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.project_new, name="new"),
+    path("preview/", views.preview, name="preview"),
+    path("projects/<int:project_id>/", views.dashboard, name="dashboard"),
+    path("projects/<int:project_id>/numbers/", views.numbers, name="numbers"),
+    path("projects/<int:project_id>/items/", views.items, name="items"),
+    path("projects/<int:project_id>/edit/", views.project_edit, name="edit"),
+    path("projects/<int:project_id>/launch/", views.launch, name="launch"),
+    path("projects/<int:project_id>/pause/", views.pause, name="pause"),
+    path("projects/<int:project_id>/resume/", views.resume, name="resume"),
+    path("projects/<int:project_id>/close/", views.close, name="close"),
+]

@@ -1,0 +1,33 @@
+"""URL map: the API under /api/v1/, pages per part of the product, the operators' admin."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from datadam.accounts.views import home
+from datadam.api import api
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", health),
+    path("api/v1/", api.urls),
+    path("accounts/", include("datadam.accounts.urls")),
+    path("work/", include("datadam.work.urls")),
+    path("review/", include("datadam.review.urls")),
+    path("console/", include("datadam.projects.urls")),
+    path("ops/", include("datadam.operations.urls")),
+    path("qualifications/", include("datadam.qualifications.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

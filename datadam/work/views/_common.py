@@ -1,0 +1,72 @@
+"""Helpers shared by the worker's pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from datadam.projects.models import Project, ProjectStatus
+
+# Kind titles as the worker reads them (the kinds' own titles are not translated).
+KIND_TITLES = {
+    "text_classification": _("Text classification"),
+    "image_classification": _("Image classification"),
+}
+# Posted fields that are not part of an answer.
+CONTROL_FIELDS = {"csrfmiddlewaretoken", "assignment", "key", "done", "duration_ms"}
+MAX_CLIENT_DURATION_MS = 24 * 3600 * 1000
+
+
+def worker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, active and a worker (reviewers are workers too); anyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (request.user.is_worker and request.user.is_active):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def to_int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def client_duration(value: Any) -> int | None:
+    """The browser's measured time on a task, if it sent a sane one."""
+    ms = to_int(value, -1)
+    return ms if 0 <= ms <= MAX_CLIENT_DURATION_MS else None
+
+
+def has_answer(post: Any) -> bool:
+    """Whether the widget posted anything at all (nothing picked is a form error)."""
+    return any(
+        v.strip() for k in post if k not in CONTROL_FIELDS for v in post.getlist(k)
+    )
+
+
+def kind_title(slug: str) -> str:
+    return str(KIND_TITLES.get(slug, slug.replace("_", " ").capitalize()))
+
+
+def workable_project(project_id: int) -> Project:
+    """A project a worker may look at: launched at some point (drafts are private)."""
+    project = Project.objects.filter(pk=project_id).exclude(status=ProjectStatus.DRAFT).first()
+    if project is None:
+        raise Http404
+    return project

@@ -1,0 +1,439 @@
+"""Every role × every API endpoint: the expected status, never a 500.
+
+The endpoints are read from the OpenAPI schema, so an endpoint added without an expectation
+here fails ``test_every_endpoint_has_an_expectation``. The world is built once per module and
+each role's request runs in a savepoint that is rolled back, so every role meets the same
+world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from datadam.accounts.models import ApiToken, Membership, Organization, Role, User
+from datadam.projects.importing import items_import, parse_records
+from datadam.projects.services import project_create, project_launch
+from datadam.review.services import review_decide
+from datadam.rewards.services import account_topup, payout_request
+from datadam.work.services import assignment_claim, assignment_submit
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "worker", "reviewer", "client", "other_client", "operator")
+NEW_PASSWORD = "correct-horse-battery-9"
+
+
+@dataclass
+class World:
+    clients: dict[str, Any]
+    users: dict[str, Any]
+    org: Any
+    project: Any
+    draft: Any
+    submission: Any
+    leased: Any
+    payout: Any
+    worker_token: int
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, api_client_class) -> Iterator[World]:
+    """Built once for the module inside a transaction rolled back at its end; each test runs
+    in a savepoint of it (the setUpTestData pattern), so every test meets the same world."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world(api_client_class)
+        transaction.set_rollback(True)
+
+
+def _build_world(api_client_class) -> World:
+    def user(role, name, **extra):
+        if role == Role.OPERATOR:
+            return User.objects.create_superuser(f"{name}@matrix.test", "pw-secret-123")
+        return User.objects.create_user(f"{name}@matrix.test", "pw-secret-123", role=role, **extra)
+
+    operator = user(Role.OPERATOR, "operator")
+
+    def organization(owner):
+        org = Organization.objects.create(name=f"Org of {owner.email}")
+        Membership.objects.create(organization=org, user=owner, level=Membership.Level.OWNER)
+        account_topup(operator=operator, organization=org, amount=100_000)
+        return org
+
+    client, other_client = user(Role.CLIENT, "client"), user(Role.CLIENT, "other")
+    org = organization(client)
+    organization(other_client)
+    worker = user(Role.WORKER, "worker")
+    reviewer = user(Role.WORKER, "reviewer", is_reviewer=True)
+
+    def project(name, items, launch):
+        p = project_create(
+            user=client,
+            organization_id=org.pk,
+            name=name,
+            kind="text_classification",
+            reward=10,
+            review_reward=2,
+            config={"labels": ["pos", "neg"]},
+        )
+        rows = [{"text": f"{name} {i}"} for i in range(items)]
+        items_import(user=client, project_id=p.pk, lines=parse_records(rows))
+        return project_launch(user=client, project_id=p.pk) if launch else p
+
+    open_project = project("Open", 6, launch=True)
+    draft = project("Draft", 2, launch=False)
+
+    def work():
+        a = assignment_claim(worker=worker, project_id=open_project.pk)
+        return assignment_submit(worker=worker, assignment_id=a.pk, answer={"label": "pos"})[0]
+
+    review_decide(reviewer=reviewer, submission_id=work().pk, decision="approve")
+    submission = work()
+    leased = assignment_claim(worker=worker, project_id=open_project.pk)
+    payout = payout_request(worker=worker, amount=1)
+    users = {
+        "anonymous": None,
+        "worker": worker,
+        "reviewer": reviewer,
+        "client": client,
+        "other_client": other_client,
+        "operator": operator,
+    }
+    clients = {role: api_client_class(u) for role, u in users.items()}
+    return World(
+        clients=clients,
+        users=users,
+        org=org,
+        project=open_project,
+        draft=draft,
+        submission=submission,
+        leased=leased,
+        payout=payout,
+        worker_token=ApiToken.objects.filter(user=worker).latest("pk").pk,
+    )
+
+
+@dataclass
+class Case:
+    method: str
+    path: Callable[[World], str]
+    expect: dict[str, int | set[int]]
+    body: Callable[[World, str], Any] | None = None
+    upload: bool = False
+
+
+def everyone(status: int) -> dict[str, int | set[int]]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, **overrides: int | set[int]) -> dict[str, int | set[int]]:
+    return {**everyone(status), "anonymous": 401, **overrides}
+
+
+def operator_only(status: int) -> dict[str, int | set[int]]:
+    return signed_in(403, operator=status)
+
+
+def managers(status: int) -> dict[str, int | set[int]]:
+    """The owning organization's members and operators; to everyone else it does not exist."""
+    return signed_in(404, client=status, operator=status)
+
+
+def workers(status: int, **overrides: int | set[int]) -> dict[str, int | set[int]]:
+    return signed_in(403, **{"worker": status, "reviewer": status, **overrides})
+
+
+WRONG_ROLE = {403, 404}
+P = "/api/v1/projects/{project_id}"
+
+CASES: dict[str, Case] = {
+    # accounts
+    "POST /api/v1/auth/signup": Case(
+        "post",
+        lambda w: "auth/signup",
+        everyone(201),
+        body=lambda w, role: {"email": f"new-{role}@example.test", "password": NEW_PASSWORD},
+    ),
+    "POST /api/v1/auth/token": Case(
+        "post",
+        lambda w: "auth/token",
+        everyone(201),
+        body=lambda w, role: {"email": w.users["worker"].email, "password": "pw-secret-123"},
+    ),
+    "GET /api/v1/me": Case("get", lambda w: "me", signed_in(200)),
+    "GET /api/v1/me/tokens": Case("get", lambda w: "me/tokens", signed_in(200)),
+    "DELETE /api/v1/me/tokens/{token_id}": Case(
+        "delete", lambda w: f"me/tokens/{w.worker_token}", signed_in(404, worker=204)
+    ),
+    "POST /api/v1/organizations/{org_id}/members": Case(
+        "post",
+        lambda w: f"organizations/{w.org.pk}/members",
+        signed_in(404, worker=WRONG_ROLE, reviewer=WRONG_ROLE, client=201, operator=403),
+        body=lambda w, role: {"email": f"member-{role}@example.test", "password": NEW_PASSWORD},
+    ),
+    "POST /api/v1/ops/users/{user_id}/reviewer": Case(
+        "post",
+        lambda w: f"ops/users/{w.users['worker'].pk}/reviewer",
+        operator_only(200),
+        body=lambda w, role: {"value": True},
+    ),
+    "POST /api/v1/ops/users/{user_id}/active": Case(
+        "post",
+        lambda w: f"ops/users/{w.users['worker'].pk}/active",
+        operator_only(200),
+        body=lambda w, role: {"value": False, "reason": "test"},
+    ),
+    # projects
+    "GET /api/v1/kinds": Case("get", lambda w: "kinds", everyone(200)),
+    "GET /api/v1/kinds/{slug}/answer-schema": Case(
+        "get", lambda w: "kinds/text_classification/answer-schema?labels=a,b", everyone(200)
+    ),
+    "GET /api/v1/projects": Case("get", lambda w: "projects", signed_in(200)),
+    "POST /api/v1/projects": Case(
+        "post",
+        lambda w: "projects",
+        signed_in(404, worker=WRONG_ROLE, reviewer=WRONG_ROLE, client=201, operator=201),
+        body=lambda w, role: {
+            "organization_id": w.org.pk,
+            "name": "New",
+            "kind": "text_classification",
+            "reward": 5,
+            "config": {"labels": ["a", "b"]},
+        },
+    ),
+    f"GET {P}": Case("get", lambda w: f"projects/{w.project.pk}", signed_in(200, other_client=404)),
+    f"PATCH {P}": Case(
+        "patch",
+        lambda w: f"projects/{w.project.pk}",
+        managers(200),
+        body=lambda w, role: {"name": "Renamed"},
+    ),
+    f"POST {P}/launch": Case("post", lambda w: f"projects/{w.draft.pk}/launch", managers(200)),
+    f"POST {P}/pause": Case("post", lambda w: f"projects/{w.project.pk}/pause", managers(200)),
+    f"POST {P}/close": Case("post", lambda w: f"projects/{w.project.pk}/close", managers(200)),
+    f"GET {P}/stats": Case("get", lambda w: f"projects/{w.project.pk}/stats", managers(200)),
+    f"POST {P}/items": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/items",
+        managers(201),
+        body=lambda w, role: {"items": [{"text": "one more"}]},
+    ),
+    f"GET {P}/items": Case("get", lambda w: f"projects/{w.project.pk}/items", managers(200)),
+    f"POST {P}/items/upload": Case(
+        "post", lambda w: f"projects/{w.project.pk}/items/upload", managers(201), upload=True
+    ),
+    f"GET {P}/results": Case("get", lambda w: f"projects/{w.project.pk}/results", managers(200)),
+    f"GET {P}/export.jsonl": Case(
+        "get", lambda w: f"projects/{w.project.pk}/export.jsonl", managers(200)
+    ),
+    f"GET {P}/audit": Case("get", lambda w: f"projects/{w.project.pk}/audit", managers(200)),
+    # work
+    "GET /api/v1/feed": Case("get", lambda w: "feed", workers(200)),
+    f"POST {P}/next": Case("post", lambda w: f"projects/{w.project.pk}/next", workers(200)),
+    "POST /api/v1/assignments/{assignment_id}/submit": Case(
+        "post",
+        lambda w: f"assignments/{w.leased.pk}/submit",
+        workers(201, reviewer=404),
+        body=lambda w, role: {"answer": {"label": "neg"}},
+    ),
+    "POST /api/v1/assignments/{assignment_id}/release": Case(
+        "post", lambda w: f"assignments/{w.leased.pk}/release", workers(200, reviewer=404)
+    ),
+    "GET /api/v1/assignments": Case("get", lambda w: "assignments", workers(200)),
+    f"GET {P}/brief": Case(
+        "get", lambda w: f"projects/{w.project.pk}/brief", signed_in(200, other_client=404)
+    ),
+    # review
+    "GET /api/v1/review/queue": Case("get", lambda w: "review/queue", signed_in(200)),
+    "GET /api/v1/review/projects/{project_id}/batch": Case(
+        "get",
+        lambda w: f"review/projects/{w.project.pk}/batch",
+        signed_in(200, worker=404, other_client=404),
+    ),
+    "POST /api/v1/submissions/{submission_id}/review": Case(
+        "post",
+        lambda w: f"submissions/{w.submission.pk}/review",
+        signed_in(201, worker=WRONG_ROLE, other_client=404),
+        body=lambda w, role: {"decision": "approve"},
+    ),
+    "POST /api/v1/review/decisions": Case(
+        "post",
+        lambda w: "review/decisions",
+        signed_in(200),
+        body=lambda w, role: {
+            "decisions": [{"submission_id": w.submission.pk, "decision": "approve"}]
+        },
+    ),
+    # points
+    "GET /api/v1/me/balance": Case("get", lambda w: "me/balance", signed_in(200)),
+    "GET /api/v1/me/ledger": Case("get", lambda w: "me/ledger", signed_in(200)),
+    "GET /api/v1/organizations/{org_id}/balance": Case(
+        "get", lambda w: f"organizations/{w.org.pk}/balance", managers(200)
+    ),
+    "GET /api/v1/organizations/{org_id}/ledger": Case(
+        "get", lambda w: f"organizations/{w.org.pk}/ledger", managers(200)
+    ),
+    "GET /api/v1/payouts": Case("get", lambda w: "payouts", signed_in(200)),
+    "POST /api/v1/payouts": Case(
+        "post", lambda w: "payouts", workers(201), body=lambda w, role: {"amount": 1}
+    ),
+    "POST /api/v1/ops/organizations/{org_id}/topup": Case(
+        "post",
+        lambda w: f"ops/organizations/{w.org.pk}/topup",
+        operator_only(201),
+        body=lambda w, role: {"amount": 100, "reference": "matrix"},
+    ),
+    "GET /api/v1/ops/payouts": Case("get", lambda w: "ops/payouts", operator_only(200)),
+    "POST /api/v1/ops/payouts/{payout_id}/decide": Case(
+        "post",
+        lambda w: f"ops/payouts/{w.payout.pk}/decide",
+        operator_only(200),
+        body=lambda w, role: {"paid": True},
+    ),
+    # audit
+    "GET /api/v1/ops/audit": Case("get", lambda w: "ops/audit", operator_only(200)),
+}
+
+
+def _request(world: World, role: str, case: Case, path: str | None = None) -> Any:
+    client = world.clients[role]
+    path = path or case.path(world)
+    if case.upload:
+        return client.upload(path, "items.jsonl", b'{"text": "uploaded"}\n')
+    if case.body is not None:
+        return getattr(client, case.method)(path, case.body(world, role))
+    return getattr(client, case.method)(path)
+
+
+def _in_savepoint(fn: Callable[[], Any]) -> Any:
+    with transaction.atomic():
+        result = fn()
+        transaction.set_rollback(True)
+    return result
+
+
+# Apps that keep their own matrix (same roles, same rules, its own completeness test) own
+# every endpoint under their prefix.
+DELEGATED = {
+    "/api/v1/qualifications": "qualifications/api/test_qualifications_permissions.py",
+}
+
+
+def test_every_endpoint_has_an_expectation():
+    schema = Client().get("/api/v1/openapi.json").json()
+    endpoints = {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if not path.startswith(tuple(DELEGATED))
+    }
+    assert endpoints - set(CASES) == set(), "endpoints without an expectation in CASES"
+    assert set(CASES) - endpoints == set(), "expectations for endpoints that no longer exist"
+
+
+def test_delegated_endpoints_have_their_own_matrix():
+    tests = Path(__file__).resolve().parents[2]
+    for prefix, module in DELEGATED.items():
+        text = (tests / module).read_text()
+        assert prefix in text, f"{module} does not cover {prefix}"
+        assert "openapi.json" in text, f"{module} must check that it covers every endpoint"
+
+
+def test_every_case_names_every_role():
+    assert [key for key, case in CASES.items() if set(case.expect) != set(ROLES)] == []
+
+
+@pytest.mark.parametrize("endpoint", sorted(CASES))
+def test_each_role_gets_the_expected_status(world, endpoint):
+    case = CASES[endpoint]
+    wrong = []
+    for role in ROLES:
+        response = _in_savepoint(lambda role=role: _request(world, role, case))
+        expected = case.expect[role]
+        allowed = expected if isinstance(expected, set) else {expected}
+        if response.status_code not in allowed:
+            body = b"" if response.streaming else response.content[:200]
+            wrong.append(f"{role}: got {response.status_code}, expected {expected} {body!r}")
+        assert response.status_code < 500
+    assert wrong == []
+
+
+PROJECT_SCOPED = sorted(k for k in CASES if "{project_id}" in k)
+
+
+@pytest.mark.parametrize("endpoint", PROJECT_SCOPED)
+def test_another_organizations_project_looks_exactly_like_a_missing_one(world, endpoint):
+    case = CASES[endpoint]
+    real = case.path(world)
+    missing = real.replace(f"/{world.project.pk}/", "/987654321/").replace(
+        f"/{world.draft.pk}/", "/987654321/"
+    )
+    if real.endswith(f"/{world.project.pk}"):
+        missing = real[: -len(str(world.project.pk))] + "987654321"
+    assert missing != real
+    for role in ("other_client", "worker"):
+        theirs = _in_savepoint(lambda role=role: _request(world, role, case))
+        nothing = _in_savepoint(lambda role=role: _request(world, role, case, missing))
+        if role == "other_client" or theirs.status_code == 404:
+            assert theirs.status_code == nothing.status_code, (role, theirs.content)
+            if not theirs.streaming and theirs.status_code >= 400:
+                assert theirs.json() == nothing.json()
+
+
+def test_a_worker_sees_a_draft_project_as_missing(world):
+    worker = world.clients["worker"]
+    r = worker.get(f"projects/{world.draft.pk}")
+    assert r.status_code == 404
+    assert r.json() == worker.get("projects/987654321").json()
+
+
+def test_project_lists_are_scoped_to_what_each_role_may_see(world):
+    visible = {
+        role: {p["id"] for p in world.clients[role].get("projects").json()}
+        for role in ROLES
+        if role != "anonymous"
+    }
+    both = {world.project.pk, world.draft.pk}
+    assert visible["client"] == both
+    assert visible["operator"] >= both
+    assert visible["other_client"] == set()
+    assert visible["worker"] == visible["reviewer"] == {world.project.pk}
+
+
+def test_a_suspended_users_token_stops_working(world):
+    worker = world.clients["worker"]
+    assert worker.get("me").status_code == 200
+    r = world.clients["operator"].post(
+        f"ops/users/{world.users['worker'].pk}/active", {"value": False}
+    )
+    assert r.status_code == 200
+    assert worker.get("me").status_code == 401
+
+
+def test_a_revoked_token_stops_working(world):
+    worker = world.clients["worker"]
+    assert worker.delete(f"me/tokens/{world.worker_token}").status_code == 204
+    assert worker.get("me").status_code == 401
+    assert world.clients["anonymous"].get("me").json()["error"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("endpoint", sorted(k for k in CASES if "{" in k and "{slug}" not in k))
+def test_a_missing_object_in_the_path_is_404_to_those_allowed_to_use_the_endpoint(world, endpoint):
+    import re
+
+    case = CASES[endpoint]
+    allowed = [r for r, status in case.expect.items() if isinstance(status, int) and status < 300]
+    assert allowed
+    for missing in ("987654321", str(2**63), "0"):
+        path = re.sub(r"\{[a-z_]+\}", missing, endpoint.split(" ", 1)[1])
+        path = path.removeprefix("/api/v1/")
+        for role in ROLES[1:]:
+            r = _in_savepoint(lambda role=role, path=path: _request(world, role, case, path))
+            expected = {404} if role in allowed else {403, 404}
+            assert r.status_code in expected, (role, path, r.status_code, r.content[:200])
