@@ -85,6 +85,9 @@ class Item(models.Model):
     external_id = models.CharField(max_length=200, blank=True, default="")
     data = models.JSONField()
     slots_open = models.IntegerField()
+    # A gold (known-answer) item holds its correct answer here, in the kind's answer format;
+    # ordinary items have None. Gold items are mixed into the stream and score workers.
+    gold = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [
