@@ -90,7 +90,8 @@ def cmd_worker(argv: list[str]) -> int:
             time.sleep(args.sweep_every)
 
     threading.Thread(target=tick, daemon=True).start()
-    call_command("db_worker")
+    # No autoreloader: it would fork a second process with a second sweep ticker.
+    call_command("db_worker", reload=False)
     return 0
 
 
