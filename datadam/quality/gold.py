@@ -107,8 +107,12 @@ def gold_claim(*, worker: Any, project_id: int, lease_seconds: int, now: Any) ->
     stats = stats_row(worker.pk, project_id)
     if not _gold_turn(stats, rate):
         return None
-    if not Item.objects.filter(project_id=project_id, slots_open__gt=0).exists():
-        return None  # no ordinary work left: gold would only score, never mix in
+    # One probe of item_open_idx (a range on project, as in the ordinary pick, so the planner
+    # never walks the project's full items instead): no ordinary work left, no gold.
+    if not Item.objects.filter(
+        project_id__gte=project_id, project_id__lte=project_id, slots_open__gt=0
+    ).order_by("project_id", "id").values_list("pk", flat=True)[:1]:
+        return None
     item = (
         Item.objects.filter(
             project_id__gte=project_id,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from datadam.errors import DomainError
 from datadam.projects.models import Item
-from datadam.work.models import Submission
+from datadam.work.models import Assignment, Submission
 
 from .gold import gold_claim, gold_score, stats_row
 from .models import QualityPolicy, QualityRule, RuleKind, WorkerQuality
@@ -102,12 +102,16 @@ def _check_fast(rule: QualityRule, submission: Submission, worker_id: int, now: 
     limit_ms = rule.params["seconds"] * 1000
     if submission.duration_ms >= limit_ms:
         return
+    window = rule.params["window"]
+    # The worker's latest answered assignments here (assignment_mine_idx, newest first),
+    # then their answers: bounded by the window, whatever the size of the project.
+    answered = Assignment.objects.filter(
+        worker_id=worker_id, project_id=rule.project_id, submitted_at__isnull=False
+    ).order_by("-pk").values_list("pk", flat=True)[:window]
     recent = list(
-        Submission.objects.filter(
-            assignment__worker_id=worker_id, assignment__project_id=rule.project_id
-        )
+        Submission.objects.filter(assignment_id__in=list(answered))
         .order_by("-pk")
-        .values_list("duration_ms", flat=True)[: rule.params["window"]]
+        .values_list("duration_ms", flat=True)[:window]
     )
     fast = sum(1 for ms in recent if ms < limit_ms)
     if fast >= rule.params["count"]:
