@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.errors import InvalidInput
@@ -169,7 +170,7 @@ def policy_set(request: HttpRequest, project_id: int, payload: PolicyIn):
 def gold_add(request: HttpRequest, project_id: int, payload: GoldIn):
     """Add gold items: [{"data": {...}, "external_id": "...", "gold": <correct answer>}]."""
     if len(payload.items) > 10_000:
-        raise InvalidInput("send at most 10,000 items per request")
+        raise InvalidInput(_("send at most 10,000 items per request"))
     report = services.gold_import(user=request.auth, project_id=project_id, items=payload.items)
     return Status(201 if report.ok else 422, report)
 

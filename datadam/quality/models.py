@@ -20,11 +20,11 @@ class QualityPolicy(models.Model):
         "projects.Project", on_delete=models.CASCADE, related_name="quality_policy"
     )
     gold_rate = models.PositiveSmallIntegerField(
-        default=0, help_text="Percent of the tasks a worker gets that are gold (0-50)."
+        default=0, help_text=_("Percent of the tasks a worker gets that are gold (0-50).")
     )
     gold_min_answers = models.PositiveIntegerField(default=5)
     gold_threshold = models.PositiveSmallIntegerField(
-        default=70, help_text="Lowest acceptable gold accuracy, in percent."
+        default=70, help_text=_("Lowest acceptable gold accuracy, in percent.")
     )
     gold_action = models.CharField(
         max_length=16, choices=GoldAction.choices, default=GoldAction.PAUSE

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.errors import PermissionDenied
 from datadam.projects.models import Item
@@ -70,7 +71,7 @@ def my_quality(*, worker: Any) -> dict[str, Any]:
 def appeals_queue(*, operator: Any, status: str = AppealStatus.PENDING) -> QuerySet[Appeal]:
     """Appeals for operators, oldest first."""
     if not getattr(operator, "is_operator", False):
-        raise PermissionDenied("only operators see appeals")
+        raise PermissionDenied(_("only operators see appeals"))
     qs = Appeal.objects.select_related("worker", "hit", "hit__source_project")
     if status:
         qs = qs.filter(status=status)
