@@ -71,6 +71,7 @@ def _routers() -> None:
     from datadam.audit.api import router as audit
     from datadam.projects.api import router as projects
     from datadam.qualifications.api import router as qualifications
+    from datadam.quality.api import router as quality
     from datadam.review.api import router as review
     from datadam.rewards.api import router as rewards
     from datadam.work.api import router as work
@@ -82,6 +83,7 @@ def _routers() -> None:
     api.add_router("", rewards)
     api.add_router("", audit)
     api.add_router("", qualifications)
+    api.add_router("", quality)
 
 
 _routers()

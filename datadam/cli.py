@@ -11,11 +11,14 @@ datadam <command>   any Django management command (migrate, createsuperuser, ...
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
 import threading
 import time
+
+AGREEMENT_EVERY_TICKS = 10  # the worker enqueues the agreement check every 10 sweeps
 
 
 def _django() -> None:
@@ -79,12 +82,15 @@ def cmd_worker(argv: list[str]) -> int:
     _django()
     from django.core.management import call_command
 
+    from datadam.quality.tasks import agreement_task
     from datadam.work.tasks import sweep_task
 
     def tick() -> None:
-        while True:
+        for n in itertools.count():
             try:
                 sweep_task.enqueue()
+                if n % AGREEMENT_EVERY_TICKS == 0:  # the quality agreement check, less often
+                    agreement_task.enqueue()
             except Exception as exc:  # keep ticking through a passing database error
                 print(f"sweep enqueue failed: {exc}", file=sys.stderr)
             time.sleep(args.sweep_every)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "datadam.datasets",
     "datadam.operations",
     "datadam.qualifications",
+    "datadam.quality",
 ]
 
 MIDDLEWARE = [

@@ -24,8 +24,10 @@ urlpatterns = [
     path("work/", include("datadam.work.urls")),
     path("review/", include("datadam.review.urls")),
     path("console/", include("datadam.projects.urls")),
+    path("ops/appeals/", include("datadam.quality.ops_urls")),
     path("ops/", include("datadam.operations.urls")),
     path("qualifications/", include("datadam.qualifications.urls")),
+    path("quality/", include("datadam.quality.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

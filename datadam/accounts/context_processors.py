@@ -14,7 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         if user.is_worker:
             links += [("/work/", _("Tasks")), ("/work/mine/", _("My work")),
-                      ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications"))]
+                      ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications")),
+                      ("/quality/", _("Quality"))]
             if user.is_reviewer:
                 links.append(("/review/", _("Review")))
             links.append(("/accounts/profile/", _("Profile")))
@@ -24,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                       ("/accounts/organization/", _("Organization"))]
         if user.is_operator:
             links += [("/ops/payouts/", _("Payouts")), ("/ops/users/", _("Users")),
+                      ("/ops/appeals/", _("Appeals")),
                       ("/ops/audit/", _("Audit log")),
                       ("/qualifications/credentials/", _("Credentials")), ("/admin/", _("Admin"))]
     path = request.path

@@ -103,7 +103,8 @@ def iter_item_chunks(project: Project, chunk: int | None = None) -> Iterator[lis
     last = 0
     while True:
         items = list(
-            Item.objects.filter(project=project, pk__gt=last)
+            # Gold items test workers; they are not data and never exported.
+            Item.objects.filter(project=project, pk__gt=last, gold__isnull=True)
             .order_by("pk")
             .values("pk", "external_id", "data")[:size]
         )

@@ -14,12 +14,14 @@ from datadam.accounts.models import Membership, Role, User
 from datadam.accounts.services import reviewer_grant, user_register
 from datadam.projects.importing import items_import, parse_records
 from datadam.projects.services import project_create, project_launch
+from datadam.quality.hooks import Restricted
 from datadam.review.models import Decision
 from datadam.review.services import review_decide
 from datadam.rewards.services import account_topup, payout_request
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .media import SHAPES, save_shape
+from .quality import demo_gold, demo_rule_hit
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -108,6 +110,7 @@ def demo_load(*, verbose: bool = True) -> None:
         lines=parse_records([{k: v for k, v in it.items() if k != "_truth"} for it in shape_items]),
     )
     project_launch(user=client, project_id=shapes.pk)
+    demo_gold(client=client, shapes=shapes)
 
     sentiment = project_create(
         user=client,
@@ -164,10 +167,13 @@ def demo_load(*, verbose: bool = True) -> None:
     accuracy = {workers[0].pk: 0.95, workers[1].pk: 0.85, workers[2].pk: 0.5}
     for _ in range(12):
         for worker in workers:
-            a = assignment_claim(worker=worker, project_id=shapes.pk)
+            try:
+                a = assignment_claim(worker=worker, project_id=shapes.pk)
+            except Restricted:  # paused by the gold policy
+                continue
             if a is None:
                 continue
-            right = truth[a.item.data["image"]]
+            right = a.item.gold["label"] if a.item.gold else truth[a.item.data["image"]]
             label = right if rng.random() < accuracy[worker.pk] else rng.choice(SHAPES)
             assignment_submit(
                 worker=worker,
@@ -212,6 +218,7 @@ def demo_load(*, verbose: bool = True) -> None:
                 reason_code="careless",
                 comment="The shape is clearly different.",
             )
+    demo_rule_hit(client=client, project=sentiment, worker=workers[2])
     payout_request(worker=workers[0], amount=20)
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     if verbose:

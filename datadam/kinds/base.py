@@ -52,6 +52,10 @@ class TaskKind(ABC):
         """Compact template showing an item with one answer, for review screens."""
         return f"{self.slug}/review.html"
 
+    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
+        """Whether a validated answer equals a gold (known) answer; kinds may loosen this."""
+        return answer == gold
+
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         """The class labels an answer holds, for crowd-label aggregation across items."""
         return []

@@ -84,6 +84,10 @@ class ClassificationKind(TaskKind):
             return {"labels": form.getlist("labels")}
         return {"label": form.get("label", "")}
 
+    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
+        """The same label, or the same set of labels (order does not matter)."""
+        return sorted(self.labels_of(answer)) == sorted(self.labels_of(gold))
+
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         if "labels" in answer:
             return list(answer["labels"])

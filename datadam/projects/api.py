@@ -198,7 +198,7 @@ def results(request: HttpRequest, project_id: int, after: int = 0, limit: int = 
     project = services.project_for_manager(user=request.auth, project_id=project_id)
     limit = max(1, min(limit, 1000))
     items = list(
-        Item.objects.filter(project=project, pk__gt=after)
+        Item.objects.filter(project=project, pk__gt=after, gold__isnull=True)  # gold: not data
         .order_by("pk")
         .values("pk", "external_id", "data")[:limit]
     )

@@ -3,6 +3,10 @@
 The whole file is one transaction: if any line is bad nothing is imported and the report
 lists the bad lines. Memory stays flat: lines are read, checked and written in chunks.
 PostgreSQL receives rows through COPY; SQLite through one prepared executemany per chunk.
+
+A parsed line is (number, data, external id, error) or, for a gold item, the same with its
+known answer as a fifth element. Gold items are stored with no open slots (they are served
+by the quality app, never by the ordinary pick) and do not count in ``items_count``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput
+from datadam.errors import Conflict, DomainError, InvalidInput
 from datadam.kinds import get_kind
 from datadam.kinds.base import ItemError
 
@@ -51,15 +55,21 @@ class _Rejected(Exception):
     """Raised inside the import transaction to roll it back when any line was bad."""
 
 
-def _split(obj: Any) -> tuple[Any, str]:
-    """An item line is either {"data": {...}, "external_id": ...} or the data object itself."""
+Line = tuple[Any, ...]  # (number, data, external_id, error[, gold])
+
+
+def _line(number: int, obj: Any) -> Line:
+    """An item line is {"data": {...}, "external_id": ..., "gold": {...}} or the data itself."""
     if isinstance(obj, dict) and "data" in obj:
         ext = obj.get("external_id", "")
-        return obj["data"], "" if ext is None else str(ext)
-    return obj, ""
+        ext = "" if ext is None else str(ext)
+        if obj.get("gold") is not None:
+            return number, obj["data"], ext, None, obj["gold"]
+        return number, obj["data"], ext, None
+    return number, obj, "", None
 
 
-def parse_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]:
+def parse_jsonl(stream: IO[bytes]) -> Iterator[Line]:
     """Yield (line number, data, external id, error) for each non-blank line."""
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
@@ -69,8 +79,7 @@ def parse_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]
         except orjson.JSONDecodeError as exc:
             yield number, None, "", f"not valid JSON: {exc}"
             continue
-        data, ext = _split(obj)
-        yield number, data, ext, None
+        yield _line(number, obj)
 
 
 def _text_lines(stream: IO[bytes], bad: list[int]) -> Iterator[str]:
@@ -92,8 +101,9 @@ def _text_lines(stream: IO[bytes], bad: list[int]) -> Iterator[str]:
                 yield raw.decode("utf-8", errors="replace")
 
 
-def parse_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]:
-    """CSV with a header row; every column becomes a data field except ``external_id``."""
+def parse_csv(stream: IO[bytes]) -> Iterator[Line]:
+    """CSV with a header row; every column becomes a data field except ``external_id`` and
+    ``gold`` (a gold item's known answer as JSON text, empty for an ordinary item)."""
     bad: list[int] = []
     reader = csv.DictReader(_text_lines(stream, bad))
     try:
@@ -128,14 +138,20 @@ def parse_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]:
             yield reader.line_num, None, "", f"expected {width} columns"
             continue
         ext = row.pop("external_id", "") or ""
-        yield reader.line_num, row, ext, None
+        gold = (row.pop("gold", "") or "").strip()
+        if not gold:
+            yield reader.line_num, row, ext, None
+            continue
+        try:
+            yield reader.line_num, row, ext, None, orjson.loads(gold)
+        except orjson.JSONDecodeError:
+            yield reader.line_num, None, "", "gold is not valid JSON"
 
 
-def parse_records(records: Iterable[Any]) -> Iterator[tuple[int, Any, str, str | None]]:
+def parse_records(records: Iterable[Any]) -> Iterator[Line]:
     """Items given as a JSON array in an API request; 'line' is the 1-based position."""
     for number, obj in enumerate(records, start=1):
-        data, ext = _split(obj)
-        yield number, data, ext, None
+        yield _line(number, obj)
 
 
 # A NUL character in the JSON text: "\u0000" after an even number of backslashes.
@@ -153,6 +169,15 @@ def _storable_json(data: Any, ext: str) -> str:
     return text
 
 
+def _gold_json(kind: Any, gold: Any, project: Project) -> str:
+    """A gold item's known answer, checked like a worker's answer, as JSON text."""
+    try:
+        clean = kind.validate_answer(gold, project.config)
+    except DomainError as exc:
+        raise ItemError(f"gold: {exc.message}") from None
+    return _storable_json(clean, "")
+
+
 class _Writer:
     """Bulk insert of item rows, the fastest way each database offers."""
 
@@ -161,20 +186,28 @@ class _Writer:
         self.slots = project.overlap
         self.vendor = connection.vendor
 
-    def write(self, rows: list[tuple[str, str]]) -> None:
+    def write(self, rows: list[tuple[str, str, str | None]]) -> None:
+        """Rows are (external id, data JSON, gold JSON or None); gold rows get no slots."""
         if not rows:
             return
+        values = [
+            (self.project_id, ext, data, self.slots if gold is None else 0, gold)
+            for ext, data, gold in rows
+        ]
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                sql = "COPY projects_item (project_id, external_id, data, slots_open) FROM STDIN"
+                sql = (
+                    "COPY projects_item (project_id, external_id, data, slots_open, gold) "
+                    "FROM STDIN"
+                )
                 with cursor.cursor.copy(sql) as copy:
-                    for ext, data in rows:
-                        copy.write_row((self.project_id, ext, data, self.slots))
+                    for row in values:
+                        copy.write_row(row)
             else:
                 cursor.executemany(
-                    "INSERT INTO projects_item (project_id, external_id, data, slots_open) "
-                    "VALUES (%s, %s, %s, %s)",
-                    [(self.project_id, ext, data, self.slots) for ext, data in rows],
+                    "INSERT INTO projects_item (project_id, external_id, data, slots_open, gold) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    values,
                 )
 
 
@@ -182,7 +215,7 @@ def items_import(
     *,
     user: Any,
     project_id: int,
-    lines: Iterable[tuple[int, Any, str, str | None]],
+    lines: Iterable[Line],
 ) -> ImportReport:
     """Import parsed lines into a project: all of them, or none if any line is bad.
 
@@ -198,44 +231,49 @@ def items_import(
                 raise Conflict("cannot import into a closed project")
             kind = get_kind(project.kind)
             writer = _Writer(project)
-            rows: list[tuple[str, str]] = []
-            count = 0
-            for number, data, ext, error in lines:
+            rows: list[tuple[str, str, str | None]] = []
+            count = golds = 0
+            for number, data, ext, error, *rest in lines:
+                gold = rest[0] if rest else None
                 if error is None:
                     try:
                         data = kind.validate_item(data)
                         if len(ext) > MAX_EXTERNAL_ID:
                             raise ItemError(f"external_id longer than {MAX_EXTERNAL_ID}")
                         text = _storable_json(data, ext)
+                        gold_text = None if gold is None else _gold_json(kind, gold, project)
                     except ItemError as exc:
                         error = str(exc)
                 if error is not None:
                     report.add_error(number, error)
                     continue
-                count += 1
+                if gold is None:
+                    count += 1
+                else:
+                    golds += 1
                 if report.error_count:
                     continue  # keep reading to report every bad line, but write nothing
-                rows.append((ext, text))
+                rows.append((ext, text, gold_text))
                 if len(rows) >= chunk:
                     writer.write(rows)
                     rows.clear()
             if report.error_count:
                 raise _Rejected
-            if count == 0:
+            if count + golds == 0:
                 raise InvalidInput("the file holds no items")
             writer.write(rows)
             Project.objects.filter(pk=project.pk).update(items_count=F("items_count") + count)
             project.items_count += count
             if project.status in (ProjectStatus.OPEN, ProjectStatus.PAUSED):
                 project_fund_items(user=user, project=project)
-            report.imported = count
+            report.imported = count + golds
             audit_record(
                 actor=user,
                 action="items.import",
                 target=project,
                 project_id=project.pk,
                 organization_id=project.organization_id,
-                data={"imported": count},
+                data={"imported": count, "gold": golds},
             )
     except _Rejected:
         report.imported = 0

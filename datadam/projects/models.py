@@ -98,6 +98,11 @@ class Item(models.Model):
             models.Index(
                 fields=["project", "id"], condition=Q(slots_open__gt=0), name="item_open_idx"
             ),
+            # Gold items (slots_open stays 0, so never in item_open_idx): the gold pick seeks
+            # the first gold id above the worker's cursor here (datadam.quality.gold).
+            models.Index(
+                fields=["project", "id"], condition=Q(gold__isnull=False), name="item_gold_idx"
+            ),
         ]
 
     def __str__(self) -> str:

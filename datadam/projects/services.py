@@ -130,8 +130,12 @@ def project_update(*, user: Any, project_id: int, **fields: Any) -> Project:
 def project_fund_items(*, user: Any, project: Project) -> int:
     """Move the budget of not-yet-funded items from the organization into escrow.
 
-    Must run inside the caller's transaction with the project row locked.
+    Must run inside the caller's transaction with the project row locked. The expected
+    gold answers of a project with a gold policy are funded as well (``gold_fund``).
     """
+    from datadam.quality.gold import gold_fund
+
+    gold_fund(user=user, project=project)
     new_items = project.items_count - project.funded_items
     if new_items <= 0:
         return 0
@@ -211,7 +215,9 @@ def project_close(*, user: Any, project_id: int) -> Project:
             if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
                 status=AssignmentStatus.EXPIRED, finished_at=now
             ):
-                Item.objects.filter(pk=item_id).update(slots_open=F("slots_open") + 1)
+                Item.objects.filter(pk=item_id, gold__isnull=True).update(
+                    slots_open=F("slots_open") + 1
+                )
         project.status = ProjectStatus.CLOSED
         project.closed_at = now
         project.save(update_fields=["status", "closed_at"])

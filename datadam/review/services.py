@@ -78,8 +78,11 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
     elif decision == Decision.REJECT:
         assignment.status = AssignmentStatus.REJECTED
         assignment.finished_at = now
-        # The slot goes back to the pool: another worker will answer this item.
-        Item.objects.filter(pk=assignment.item_id).update(slots_open=F("slots_open") + 1)
+        # The slot goes back to the pool: another worker will answer this item. Gold items
+        # hold no slots (they stay out of the ordinary pick).
+        Item.objects.filter(pk=assignment.item_id, gold__isnull=True).update(
+            slots_open=F("slots_open") + 1
+        )
     else:
         assignment.status = AssignmentStatus.RETURNED
         assignment.returned_at = now
@@ -164,6 +167,39 @@ def review_decide(
             organization_id=project.organization_id,
             data={"assignment": assignment.pk, "reason_code": reason_code},
         )
+    return review
+
+
+def review_automatic(
+    *,
+    assignment: Assignment,
+    submission: Submission,
+    decision: str,
+    reason_code: str = "",
+    comment: str = "",
+) -> Review:
+    """Decide a submission with no reviewer (a gold answer scored on submit).
+
+    Inside the caller's transaction, with the assignment locked and awaiting review. The
+    one-review-per-submission key and the payment keys make it happen once.
+    """
+    review = Review.objects.create(
+        submission=submission,
+        reviewer=None,
+        decision=decision,
+        reason_code=reason_code,
+        comment=comment[:5000],
+        automatic=True,
+    )
+    _apply(assignment=assignment, submission=submission, review=review, actor=None)
+    audit_record(
+        actor=None,
+        action=f"review.auto_{decision}",
+        target=submission,
+        project_id=assignment.project_id,
+        organization_id=assignment.project.organization_id,
+        data={"assignment": assignment.pk, "reason_code": reason_code},
+    )
     return review
 
 

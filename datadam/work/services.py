@@ -20,6 +20,7 @@ from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.eligibility import claim_refusals
 from datadam.qualifications.models import ProjectRequirement
+from datadam.quality import hooks as quality
 
 from .models import Assignment, AssignmentStatus, Submission
 
@@ -57,7 +58,10 @@ def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = 
         if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
         ):
-            Item.objects.filter(pk=item_id).update(slots_open=F("slots_open") + 1)
+            # Gold items hold no slots: only ordinary items get theirs back.
+            Item.objects.filter(pk=item_id, gold__isnull=True).update(
+                slots_open=F("slots_open") + 1
+            )
             expired += 1
     return expired
 
@@ -115,6 +119,7 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     # Only a project with requirements costs the eligibility query.
     if project.gated and (refusals := claim_refusals(worker=worker, project_id=project_id)):
         raise PermissionDenied(" ".join(refusals), code="not_eligible", details=refusals)
+    quality.restriction_check(worker=worker, project_id=project_id, now=now)
     # Overdue leases are expired in a transaction of their own, so the claim below holds no
     # item locks while it waits for other claimers (no lock cycles between claims). Usually
     # none is due, which the project query above already told (assignment_live_idx).
@@ -159,6 +164,11 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
     )
     if live is not None:
         return live
+    gold = quality.gold_claim(
+        worker=worker, project_id=project_id, lease_seconds=lease_seconds, now=now
+    )
+    if gold is not None:
+        return gold
     for _ in range(CLAIM_ATTEMPTS):
         item = _pick_item(project_id, worker.pk)
         if item is None and connection.features.has_select_for_update_skip_locked:
@@ -210,7 +220,10 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
         assignment.status = AssignmentStatus.RELEASED
         assignment.finished_at = timezone.now()
         assignment.save(update_fields=["status", "finished_at"])
-        Item.objects.filter(pk=assignment.item_id).update(slots_open=F("slots_open") + 1)
+        Item.objects.filter(pk=assignment.item_id, gold__isnull=True).update(
+            slots_open=F("slots_open") + 1
+        )
+        quality.on_skip(assignment=assignment)
         audit_record(
             actor=worker,
             action="assignment.release",
@@ -277,4 +290,5 @@ def assignment_submit(
             project_id=project.pk,
             data={"assignment": assignment.pk, "revision": submission.revision},
         )
+        quality.on_submit(submission=submission, assignment=assignment)
     return submission, True

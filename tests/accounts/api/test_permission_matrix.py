@@ -150,6 +150,28 @@ def workers(status: int, **overrides: int | set[int]) -> dict[str, int | set[int
 
 
 WRONG_ROLE = {403, 404}
+
+
+# Quality objects made inside each request's savepoint (rolled back with it).
+def _quality_rule(w: World) -> int:
+    from datadam.quality.models import QualityRule
+
+    return QualityRule.objects.create(project=w.project, kind="skips", params={"count": 5},
+                                      action="warn").pk
+
+
+def _quality_hit(w: World) -> Any:
+    from datadam.quality.rules import hit_apply
+
+    return hit_apply(worker_id=w.users["worker"].pk, project_id=w.project.pk, kind="skips",
+                     action="pause", reason="matrix", key=f"matrix:{w.project.pk}")
+
+
+def _quality_appeal(w: World) -> int:
+    from datadam.quality.models import Appeal
+
+    hit = _quality_hit(w)
+    return Appeal.objects.create(hit=hit, worker_id=hit.worker_id, message="matrix").pk
 P = "/api/v1/projects/{project_id}"
 
 CASES: dict[str, Case] = {
@@ -298,6 +320,51 @@ CASES: dict[str, Case] = {
     ),
     # audit
     "GET /api/v1/ops/audit": Case("get", lambda w: "ops/audit", operator_only(200)),
+    # quality
+    f"GET {P}/quality": Case("get", lambda w: f"projects/{w.project.pk}/quality", managers(200)),
+    f"PATCH {P}/quality/policy": Case(
+        "patch",
+        lambda w: f"projects/{w.project.pk}/quality/policy",
+        managers(200),
+        body=lambda w, role: {"gold_rate": 10},
+    ),
+    f"POST {P}/gold": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/gold",
+        managers(201),
+        body=lambda w, role: {"items": [{"data": {"text": "g"}, "gold": {"label": "pos"}}]},
+    ),
+    f"POST {P}/quality/rules": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/quality/rules",
+        managers(201),
+        body=lambda w, role: {"kind": "skips"},
+    ),
+    f"PATCH {P}/quality/rules/{{rule_id}}": Case(
+        "patch",
+        lambda w: f"projects/{w.project.pk}/quality/rules/{_quality_rule(w)}",
+        managers(200),
+        body=lambda w, role: {"enabled": False},
+    ),
+    f"DELETE {P}/quality/rules/{{rule_id}}": Case(
+        "delete",
+        lambda w: f"projects/{w.project.pk}/quality/rules/{_quality_rule(w)}",
+        managers(204),
+    ),
+    "GET /api/v1/quality/me": Case("get", lambda w: "quality/me", signed_in(200)),
+    "POST /api/v1/quality/hits/{hit_id}/appeal": Case(
+        "post",
+        lambda w: f"quality/hits/{_quality_hit(w).pk}/appeal",
+        signed_in(404, worker=201),
+        body=lambda w, role: {"message": "please"},
+    ),
+    "GET /api/v1/quality/appeals": Case("get", lambda w: "quality/appeals", operator_only(200)),
+    "POST /api/v1/quality/appeals/{appeal_id}/decide": Case(
+        "post",
+        lambda w: f"quality/appeals/{_quality_appeal(w)}/decide",
+        operator_only(200),
+        body=lambda w, role: {"lift": True},
+    ),
 }
 
 

@@ -1,0 +1,78 @@
+"""Reads of the quality app, each scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from datadam.errors import PermissionDenied
+from datadam.projects.models import Item
+from datadam.projects.services import project_for_manager
+
+from .models import Appeal, AppealStatus, QualityPolicy, QualityRule, RuleHit, WorkerQuality
+from .rules import in_force
+
+LIST_LIMIT = 200
+
+
+def project_quality(*, user: Any, project_id: int) -> dict[str, Any]:
+    """A project's policy, rules, gold items and per-worker scores (its managers only:
+    another organization's project is a 404)."""
+    project = project_for_manager(user=user, project_id=project_id)
+    hits = dict(
+        RuleHit.objects.filter(source_project=project)
+        .values("worker").annotate(n=Count("pk")).values_list("worker", "n")
+    )
+    workers = list(
+        WorkerQuality.objects.filter(project=project)
+        .select_related("worker").order_by("-gold_answered", "worker_id")[:LIST_LIMIT]
+    )
+    return {
+        "project": project,
+        # The defaults (no gold) until the client saves a policy; a read writes nothing.
+        "policy": QualityPolicy.objects.filter(project=project).first()
+        or QualityPolicy(project=project),
+        "rules": list(QualityRule.objects.filter(project=project).order_by("pk")),
+        "gold_items": Item.objects.filter(project=project, gold__isnull=False).count(),
+        "workers": [{"stats": w, "hits": hits.get(w.worker_id, 0)} for w in workers],
+        "hits": list(
+            RuleHit.objects.filter(source_project=project)
+            .select_related("worker").order_by("-pk")[:LIST_LIMIT]
+        ),
+    }
+
+
+def my_quality(*, worker: Any) -> dict[str, Any]:
+    """A worker's own gold scores per project, rule hits (newest first) and appeals."""
+    now = timezone.now()
+    hits = list(
+        RuleHit.objects.filter(worker_id=worker.pk)
+        .select_related("source_project").order_by("-pk")[:LIST_LIMIT]
+    )
+    active = set(
+        RuleHit.objects.filter(worker_id=worker.pk, pk__in=[h.pk for h in hits])
+        .filter(in_force(now)).values_list("pk", flat=True)
+    )
+    appeals = {a.hit_id: a for a in Appeal.objects.filter(hit__in=hits)}
+    for hit in hits:
+        hit.in_force = hit.pk in active
+        hit.appeal_row = appeals.get(hit.pk)
+        hit.can_appeal = hit.in_force and hit.blocking and hit.appeal_row is None
+    scores = list(
+        WorkerQuality.objects.filter(worker_id=worker.pk, gold_answered__gt=0)
+        .select_related("project").order_by("-pk")[:LIST_LIMIT]
+    )
+    return {"scores": scores, "hits": hits}
+
+
+def appeals_queue(*, operator: Any, status: str = AppealStatus.PENDING) -> QuerySet[Appeal]:
+    """Appeals for operators, oldest first."""
+    if not getattr(operator, "is_operator", False):
+        raise PermissionDenied(_("only operators see appeals"))
+    qs = Appeal.objects.select_related("worker", "hit", "hit__source_project")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("pk")[:LIST_LIMIT]

@@ -1,0 +1,64 @@
+"""The quality pages: client project page, worker page with appeal, operators' appeals."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from datadam.quality.models import Appeal, QualityPolicy, QualityRule, RuleHit
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    c = Client()
+    assert c.login(username=user.email, password=PASSWORD)
+    return c
+
+
+def test_client_saves_policy_and_rules_on_the_page(make_project, make_client_org):
+    project = make_project(items=4)
+    c = _client(project.created_by)
+    url = f"/quality/projects/{project.pk}/"
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"policy-gold_rate": 10, "policy-gold_min_answers": 3,
+                     "policy-gold_threshold": 70, "policy-gold_action": "pause",
+                     "policy-gold_pause_hours": 5})
+    assert r.status_code == 302
+    assert QualityPolicy.objects.get(project=project).gold_rate == 10
+    r = c.post(url, {"policy-gold_rate": 70, "policy-gold_min_answers": 3,
+                     "policy-gold_threshold": 70, "policy-gold_action": "pause",
+                     "policy-gold_pause_hours": 5})
+    assert r.status_code == 200 and b"errorlist" in r.content
+    r = c.post(url, {"rule-kind": "skips", "rule-action": "warn", "rule-pause_hours": 2,
+                     "rule-count": 1})
+    assert r.status_code == 200 and b"count must be" in r.content  # the service's message
+    r = c.post(url, {"rule-kind": "skips", "rule-action": "warn", "rule-pause_hours": 2,
+                     "rule-count": 4})
+    assert r.status_code == 302
+    rule = QualityRule.objects.get()
+    assert rule.params == {"count": 4}
+    assert c.post(f"{url}rules/{rule.pk}/delete/").status_code == 302
+    assert not QualityRule.objects.exists()
+    assert _client(make_client_org()[0]).get(url).status_code == 404
+
+
+def test_worker_appeals_and_operator_lifts(make_project, worker, operator, do_work):
+    project = make_project(items=4)
+    QualityRule.objects.create(project=project, kind="daily_cap", params={"count": 1},
+                               action="pause", pause_hours=2)
+    do_work(project, worker)
+    hit = RuleHit.objects.get()
+    w = _client(worker)
+    page = w.get("/quality/").content.decode()
+    assert "daily cap" in page and f'action="/quality/hits/{hit.pk}/appeal/"' in page
+    assert w.get("/ops/appeals/").status_code == 403
+    w.post(f"/quality/hits/{hit.pk}/appeal/", {"message": "please"})
+    appeal = Appeal.objects.get()
+    ops = _client(operator)
+    assert "please" in ops.get("/ops/appeals/").content.decode()
+    ops.post(f"/ops/appeals/{appeal.pk}/decide/", {"decision": "lift", "note": "ok"})
+    hit.refresh_from_db()
+    assert hit.lifted_at is not None
+    assert "Accepted: restriction lifted" in w.get("/quality/").content.decode()
