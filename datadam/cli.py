@@ -79,12 +79,14 @@ def cmd_worker(argv: list[str]) -> int:
     _django()
     from django.core.management import call_command
 
+    from datadam.datasets.tasks import results_sweep_task
     from datadam.work.tasks import sweep_task
 
     def tick() -> None:
         while True:
             try:
                 sweep_task.enqueue()
+                results_sweep_task.enqueue()
             except Exception as exc:  # keep ticking through a passing database error
                 print(f"sweep enqueue failed: {exc}", file=sys.stderr)
             time.sleep(args.sweep_every)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from datadam.accounts.models import User
 from datadam.audit.services import audit_record
+from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
@@ -277,4 +278,5 @@ def assignment_submit(
             project_id=project.pk,
             data={"assignment": assignment.pk, "revision": submission.revision},
         )
+        answer_recorded(assignment=assignment)
     return submission, True
