@@ -7,7 +7,7 @@
   wrong labels the client accepts). The sample size follows the ISO 2859-1 code letters
   (general inspection level II); the acceptance number ``c`` is the smallest whose
   probability of accepting a lot exactly at the AQL is at least 95 % (producer's risk at most
-  5 %, binomial model), which reproduces most entries of the ISO master table.
+  5 %, binomial model); this matches the ISO master table or differs by one.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ from datadam.quality.aggregation import aggregate
 from datadam.work.models import Assignment, AssignmentStatus, Submission
 
 from .models import AggregationState, ItemResult, WorkerEstimate
-from .overlap import COUNTED, aggregatable, item_posterior, overlap_check, shrunk_skill
+from .overlap import COUNTED, aggregatable, overlap_check
+from .posterior import item_posterior, shrunk_skill
 
 READ_CHUNK = 10_000
 WRITE_CHUNK = 2_000
