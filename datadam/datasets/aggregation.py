@@ -38,7 +38,7 @@ def _debounce() -> timedelta:
     return timedelta(seconds=settings.DATADAM.get("AGGREGATE_DEBOUNCE_S", 30))
 
 
-def results_request(*, project_id: int) -> bool:
+def results_request(*, project_id: int, delay: bool = True) -> bool:
     """Ask for a new aggregation of the project; enqueues the job once per debounce window.
 
     One conditional UPDATE when a request is already pending (nothing changes then), so it is
@@ -59,7 +59,7 @@ def results_request(*, project_id: int) -> bool:
                 )
         except IntegrityError:
             return False  # created by a concurrent request, which enqueues the job
-    aggregate_task.using(run_after=now + _debounce()).enqueue(project_id)
+    aggregate_task.using(run_after=now + _debounce() if delay else now).enqueue(project_id)
     return True
 
 
