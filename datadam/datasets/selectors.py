@@ -14,7 +14,7 @@ from django.utils import timezone
 from datadam.projects.models import Item, Project
 from datadam.work.models import SLOT_HOLDING, Assignment
 
-from .accuracy import wilson_interval
+from .accuracy import AQL_CHOICES, wilson_interval
 from .models import AcceptanceSample, AggregationState, ItemResult, SampleStatus, WorkerEstimate
 from .services import sample_outcome
 
@@ -144,3 +144,16 @@ def sample_items(sample: AcceptanceSample) -> list[dict[str, Any]]:
         )
     )
 
+
+def quality_panel(project: Project) -> dict[str, Any]:
+    """The dashboard's quality panel: accuracy, aggregation, saved answers, samples."""
+    open_sample = latest_sample(project)
+    if open_sample is not None and open_sample.status != SampleStatus.OPEN:
+        open_sample = None
+    return {
+        "accuracy": accuracy_statement(project),
+        "aggregation": aggregation_summary(project),
+        "overlap": overlap_summary(project),
+        "open_sample": open_sample,
+        "aql_choices": [(a, f"{a * 100:g} %") for a in AQL_CHOICES],
+    }
