@@ -20,6 +20,7 @@ from datadam.rewards.services import account_topup, payout_request
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .media import SHAPES, save_shape
+from .results import demo_results
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -213,10 +214,13 @@ def demo_load(*, verbose: bool = True) -> None:
                 comment="The shape is clearly different.",
             )
     payout_request(worker=workers[0], amount=20)
+    dynamic = demo_results(client=client, workers=[*workers, reviewer], shapes=shapes,
+                           sentiment=sentiment, rng=rng)
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     if verbose:
         _print_accounts()
-        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {topics.name!r} (draft)")
+        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
+              f"{topics.name!r} (draft)")
 
 
 def demo_qualifications(*, operator: User, client: User, shapes, workers: list[User]) -> None:
