@@ -126,22 +126,23 @@ def _may_write(project_id: int, run: int) -> bool:
     return state.run == run
 
 
-def _write(project: Project, run: int, result: Any, answers: dict[int, int],
+def _write(project: Project, run: int, result: Any, answers: np.ndarray,
            gold: dict[int, int], method: str) -> int:
+    """Upsert results (``answers[i]``: labels of ``result.tasks[i]``) and estimates in chunks."""
     labels = project.config["labels"]
     now = timezone.now()
-    keep = np.fromiter((t not in gold for t in result.tasks.tolist()), dtype=bool,
-                       count=len(result.tasks))
-    tasks = result.tasks[keep].tolist()
-    codes = result.labels[keep].tolist()
-    conf = result.confidence[keep].tolist()
+    keep = ~np.isin(result.tasks, np.fromiter(gold.keys(), dtype=np.int64, count=len(gold)))
+    tasks, codes, conf = result.tasks[keep], result.labels[keep], result.confidence[keep]
+    counts = answers[keep]
     for start in range(0, len(tasks), WRITE_CHUNK):
+        end = start + WRITE_CHUNK  # Python objects for one chunk at a time only
         rows = [
             ItemResult(item_id=t, project_id=project.pk, label=labels[c],
-                       result={"label": labels[c]}, confidence=round(p, 6), answers=answers[t],
+                       result={"label": labels[c]}, confidence=round(p, 6), answers=n,
                        method=method, run=run, updated_at=now)
-            for t, c, p in zip(tasks[start:start + WRITE_CHUNK], codes[start:start + WRITE_CHUNK],
-                               conf[start:start + WRITE_CHUNK], strict=True)
+            for t, c, p, n in zip(tasks[start:end].tolist(), codes[start:end].tolist(),
+                                  conf[start:end].tolist(), counts[start:end].tolist(),
+                                  strict=True)
         ]
         with transaction.atomic():
             if not _may_write(project.pk, run):
@@ -229,8 +230,9 @@ def results_aggregate(*, project_id: int) -> dict[str, Any]:
     k = len(project.config["labels"])
     result = aggregate(w, t, y, method=project.aggregation_method or "auto",
                        gold={g: c for g, c in gold.items()} or None)
-    uniq, counts = np.unique(t, return_counts=True)
-    answers = dict(zip(uniq.tolist(), counts.tolist(), strict=True))
+    uniq, answers = np.unique(t, return_counts=True)  # aligned with result.tasks (sorted)
+    if not np.array_equal(uniq, result.tasks):
+        raise RuntimeError("aggregation returned tasks out of order")
     gold_total, gold_correct = _gold_hits(result, w, t, y, gold, k)
     written = _write(project, run, result, answers, gold, project.aggregation_method)
     if written < 0:
