@@ -57,6 +57,8 @@ def test_aggregation_card_and_results_endpoints(done, client_org, api):
     assert card["results"] == 6 and card["overlap"]["answers_saved"] == 12
     assert card["accuracy"]["source"] is None  # nothing measured yet
     assert client.post(f"projects/{done.pk}/aggregation/run").status_code == 202
+    # The dashboard's progress counts the answers dynamic overlap wants, not the maximum.
+    assert client.get(f"projects/{done.pk}/stats").json()["answers_wanted"] == 12
 
 
 def test_export_states_accuracy_without_breaking_jsonl(done, client_org, api):
