@@ -59,7 +59,10 @@ def results_request(*, project_id: int, delay: bool = True) -> bool:
                 )
         except IntegrityError:
             return False  # created by a concurrent request, which enqueues the job
-    aggregate_task.using(run_after=now + _debounce() if delay else now).enqueue(project_id)
+    job = aggregate_task
+    if delay and job.get_backend().supports_defer:  # a backend without a queue runs it now
+        job = job.using(run_after=now + _debounce())
+    job.enqueue(project_id)
     return True
 
 
