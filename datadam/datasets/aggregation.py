@@ -41,17 +41,20 @@ def _debounce() -> timedelta:
 def results_request(*, project_id: int, delay: bool = True) -> bool:
     """Ask for a new aggregation of the project; enqueues the job once per debounce window.
 
-    One conditional UPDATE when a request is already pending (nothing changes then), so it is
-    cheap enough for the submit path. Returns True when it enqueued the job.
+    While a request is pending (the usual case under load) this is one primary-key read and
+    no write, cheap enough for the submit path. Returns True when it enqueued the job.
     """
     from .tasks import aggregate_task
 
     now = timezone.now()
+    pending = AggregationState.objects.filter(project_id=project_id, requested=True)
+    if pending.exists():
+        return False  # the usual case under load: one indexed read, no write
     if not AggregationState.objects.filter(project_id=project_id, requested=False).update(
         requested=True, requested_at=now
     ):
         if AggregationState.objects.filter(project_id=project_id).exists():
-            return False
+            return False  # another request flipped the flag first and enqueued the job
         try:
             with transaction.atomic():
                 AggregationState.objects.create(

@@ -85,3 +85,19 @@ def test_request_is_debounced_to_one_job(make_project, make_user, do_work):
     assert not AggregationState.objects.get(project=project).requested
     assert results_request(project_id=project.pk) is True
     assert jobs.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_leave_one_complete_set_of_results(make_project, make_user, do_work,
+                                                            race):
+    project = make_project(items=5, overlap=2)
+    a, b = make_user("worker"), make_user("worker")
+    for _ in range(5):
+        do_work(project, a, {"label": "neu"})
+        do_work(project, b, {"label": "neu"})
+    outcomes = race(2, lambda i: results_aggregate(project_id=project.pk))
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    state = AggregationState.objects.get(project=project)
+    assert state.run == 2 and state.n_items == 5
+    assert ItemResult.objects.filter(project=project).count() == 5
+    assert set(ItemResult.objects.values_list("label", flat=True)) == {"neu"}
