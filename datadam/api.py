@@ -69,6 +69,7 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _routers() -> None:
     from datadam.accounts.api import router as accounts
     from datadam.audit.api import router as audit
+    from datadam.datasets.api import router as datasets
     from datadam.projects.api import router as projects
     from datadam.qualifications.api import router as qualifications
     from datadam.quality.api import router as quality
@@ -84,6 +85,7 @@ def _routers() -> None:
     api.add_router("", audit)
     api.add_router("", qualifications)
     api.add_router("", quality)
+    api.add_router("", datasets)
 
 
 _routers()

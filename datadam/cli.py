@@ -82,6 +82,7 @@ def cmd_worker(argv: list[str]) -> int:
     _django()
     from django.core.management import call_command
 
+    from datadam.datasets.tasks import results_sweep_task
     from datadam.quality.tasks import agreement_task
     from datadam.work.tasks import sweep_task
 
@@ -91,6 +92,7 @@ def cmd_worker(argv: list[str]) -> int:
                 sweep_task.enqueue()
                 if n % AGREEMENT_EVERY_TICKS == 0:  # the quality agreement check, less often
                     agreement_task.enqueue()
+                results_sweep_task.enqueue()
             except Exception as exc:  # keep ticking through a passing database error
                 print(f"sweep enqueue failed: {exc}", file=sys.stderr)
             time.sleep(args.sweep_every)

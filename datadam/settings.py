@@ -193,4 +193,6 @@ DATADAM = {
     "EXPORT_CHUNK": 1000,
     # Bad lines listed in an import report (the total count is always given).
     "IMPORT_REPORT_LIMIT": 10000,
+    # Seconds an aggregation request waits for more answers before the job runs (debounce).
+    "AGGREGATE_DEBOUNCE_S": 30,
 }

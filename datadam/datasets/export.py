@@ -13,6 +13,8 @@ from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
 from datadam.work.models import AssignmentStatus, Submission
 
+from .models import ItemResult
+
 ANSWER_FIELDS = (
     "pk",
     "assignment__item_id",
@@ -75,30 +77,55 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+def _stored_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = ItemResult.objects.filter(item_id__in=item_ids).values_list(
+        "item_id", "result", "confidence", "answers", "method"
+    )
+    return {
+        pk: {**result, "confidence": confidence, "answers": answers, "method": method}
+        for pk, result, confidence, answers, method in rows
+    }
+
+
 def item_results(project: Project, items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Each item with its answers and its majority-vote result over approved answers."""
+    """Each item with its answers and its result.
+
+    The result is the platform's stored aggregation (label, posterior ``confidence``, number
+    of answers, ``method``); an item not aggregated yet falls back to the majority vote of its
+    approved answers (``method`` "mv", ``confidence`` = share of agreeing answers).
+    """
     kind = get_kind(project.kind)
-    answers = _answers_by_item([item["pk"] for item in items])
+    ids = [item["pk"] for item in items]
+    answers = _answers_by_item(ids)
+    stored = _stored_results(ids)
     for item in items:
         mine = answers.get(item["pk"], [])
-        approved = [
-            a["answer"]
-            for a in mine
-            if a["review"]
-            and a["review"]["decision"] == "approve"
-            and a["assignment_status"] == AssignmentStatus.APPROVED
-        ]
+        result = stored.get(item["pk"])
+        if result is None:
+            approved = [
+                a["answer"]
+                for a in mine
+                if a["review"]
+                and a["review"]["decision"] == "approve"
+                and a["assignment_status"] == AssignmentStatus.APPROVED
+            ]
+            result = kind.aggregate(approved, project.config) or None
+            if result is not None:
+                result["method"] = "mv"
         yield {
             "item_id": item["pk"],
             "external_id": item["external_id"],
             "data": item["data"],
             "answers": mine,
-            "result": kind.aggregate(approved, project.config) or None,
+            "result": result,
         }
 
 
 def iter_item_chunks(project: Project, chunk: int | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Items in id order, ``chunk`` at a time, by keyset (no OFFSET, no full scan held)."""
+    """Items in id order, ``chunk`` at a time, by keyset (no OFFSET, no full scan held).
+
+    Gold (known-answer) items are control questions, not part of the dataset: left out.
+    """
     size = chunk or settings.DATADAM["EXPORT_CHUNK"]
     last = 0
     while True:
@@ -114,7 +141,13 @@ def iter_item_chunks(project: Project, chunk: int | None = None) -> Iterator[lis
         last = items[-1]["pk"]
 
 
-def export_jsonl(project: Project) -> Iterator[bytes]:
-    """One JSON object per line per item: data, every answer with its review, the result."""
+def export_jsonl(project: Project, *, card: dict[str, Any] | None = None) -> Iterator[bytes]:
+    """One JSON object per line per item: data, every answer with its review, the result.
+
+    With ``card`` the first line is ``{"dataset_card": ...}`` (the accuracy statement);
+    without, every line is an item, as JSONL consumers expect.
+    """
+    if card is not None:
+        yield orjson.dumps({"dataset_card": card}) + b"\n"
     for items in iter_item_chunks(project):
         yield b"".join(orjson.dumps(record) + b"\n" for record in item_results(project, items))

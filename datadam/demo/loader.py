@@ -22,6 +22,7 @@ from datadam.work.services import assignment_claim, assignment_submit
 
 from .media import SHAPES, save_shape
 from .quality import demo_gold, demo_rule_hit
+from .results import demo_results
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -220,10 +221,13 @@ def demo_load(*, verbose: bool = True) -> None:
             )
     demo_rule_hit(client=client, project=sentiment, worker=workers[2])
     payout_request(worker=workers[0], amount=20)
+    dynamic = demo_results(client=client, workers=[*workers, reviewer], shapes=shapes,
+                           sentiment=sentiment, rng=rng)
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     if verbose:
         _print_accounts()
-        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {topics.name!r} (draft)")
+        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
+              f"{topics.name!r} (draft)")
 
 
 def demo_qualifications(*, operator: User, client: User, shapes, workers: list[User]) -> None:

@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from datadam.datasets.export import export_jsonl, item_results
+from datadam.datasets.selectors import dataset_card
 from datadam.errors import InvalidInput
 from datadam.kinds import all_kinds, get_kind
 
@@ -30,6 +31,10 @@ class ProjectIn(Schema):
     reward: int
     review_reward: int = 0
     overlap: int = 1
+    min_answers: int | None = None
+    max_answers: int | None = None
+    target_confidence: float | None = None
+    aggregation_method: str = "auto"
     lease_seconds: int = 600
     review_policy: str = ReviewPolicy.MANUAL
     auto_approve_hours: int = 72
@@ -43,6 +48,10 @@ class ProjectPatch(Schema):
     reward: int | None = None
     review_reward: int | None = None
     overlap: int | None = None
+    min_answers: int | None = None
+    max_answers: int | None = None
+    target_confidence: float | None = None
+    aggregation_method: str | None = None
     lease_seconds: int | None = None
     review_policy: str | None = None
     auto_approve_hours: int | None = None
@@ -58,6 +67,10 @@ class ProjectOut(Schema):
     reward: int
     review_reward: int
     overlap: int
+    min_answers: int | None
+    max_answers: int
+    target_confidence: float | None
+    aggregation_method: str
     lease_seconds: int
     review_policy: str
     auto_approve_hours: int
@@ -207,9 +220,18 @@ def results(request: HttpRequest, project_id: int, after: int = 0, limit: int = 
 
 
 @router.get("/projects/{project_id}/export.jsonl")
-def export(request: HttpRequest, project_id: int):
-    """The whole project as JSON lines, streamed (memory stays flat at any size)."""
+def export(request: HttpRequest, project_id: int, card: bool = False):
+    """The whole project as JSON lines, streamed (memory stays flat at any size).
+
+    Every line is one item. The dataset card (accuracy statement) is at
+    ``/projects/{id}/dataset-card`` (the ``Link`` header points there); with ``card=true``
+    it is also the first line, ``{"dataset_card": {...}}``.
+    """
     project = services.project_for_manager(user=request.auth, project_id=project_id)
-    response = StreamingHttpResponse(export_jsonl(project), content_type="application/x-ndjson")
+    stated = dataset_card(project) if card else None
+    response = StreamingHttpResponse(
+        export_jsonl(project, card=stated), content_type="application/x-ndjson"
+    )
     response["Content-Disposition"] = f'attachment; filename="project-{project.pk}.jsonl"'
+    response["Link"] = f'</api/v1/projects/{project.pk}/dataset-card>; rel="describedby"'
     return response

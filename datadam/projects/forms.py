@@ -24,6 +24,9 @@ FIELD_TARGETS = {
     "reward": "reward",
     "review_reward": "review_reward",
     "overlap": "overlap",
+    "min_answers": "min_answers",
+    "target_confidence": "target_confidence",
+    "aggregation_method": "aggregation_method",
     "lease_minutes": "lease_seconds",
     "review_policy": "review_policy",
     "auto_approve_hours": "auto_approve_hours",
@@ -74,7 +77,39 @@ class ProjectForm(forms.Form):
         min_value=1,
         max_value=100,
         initial=3,
-        help_text=_("Different workers answer each item; the result is their majority vote."),
+        help_text=_(
+            "Different workers answer each item. With dynamic overlap this is the most "
+            "answers an item may get, and the budget is reserved for it."
+        ),
+    )
+    min_answers = forms.IntegerField(
+        label=_("Dynamic overlap: answers to start with"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty for a fixed overlap."),
+    )
+    target_confidence = forms.FloatField(
+        label=_("Dynamic overlap: target confidence"),
+        required=False,
+        help_text=_(
+            "Between 0.5 and 1, e.g. 0.95: an item gets one more answer while the "
+            "confidence of its label is below this."
+        ),
+    )
+    aggregation_method = forms.ChoiceField(
+        label=_("How answers are combined"),
+        choices=[
+            ("auto", _("Automatic (chosen from the data)")),
+            ("mv", _("Majority vote")),
+            ("wmv", _("Weighted majority vote")),
+            ("ds", _("Dawid–Skene")),
+            ("ods", _("One-coin Dawid–Skene")),
+            ("glad", _("GLAD")),
+            ("mace", _("MACE")),
+        ],
+        initial="auto",
+        required=False,
     )
     lease_minutes = forms.IntegerField(
         label=_("Time limit per task (minutes)"),
@@ -137,6 +172,9 @@ class ProjectForm(forms.Form):
             "reward": project.reward,
             "review_reward": project.review_reward,
             "overlap": project.overlap,
+            "min_answers": project.min_answers,
+            "target_confidence": project.target_confidence,
+            "aggregation_method": project.aggregation_method,
             "lease_minutes": max(1, project.lease_seconds // 60),
             "review_policy": project.review_policy,
             "auto_approve_hours": project.auto_approve_hours,
@@ -149,12 +187,28 @@ class ProjectForm(forms.Form):
                 cleaned["organization"] = self._only_org
             elif "organization" not in self.errors:
                 self.add_error("organization", _("Choose an organization."))
+        self._clean_overlap(cleaned)
         if "labels" in self.fields and "labels" in cleaned and cleaned.get("kind"):
             try:
                 get_kind(cleaned["kind"]).validate_config(self._config(cleaned))
             except InvalidInput as exc:
                 self.add_error("labels", exc.message)
         return cleaned
+
+    def _clean_overlap(self, cleaned: dict[str, Any]) -> None:
+        """Dynamic overlap needs both fields, min ≤ max and 0.5 < target < 1."""
+        if "target_confidence" not in self.fields:
+            return
+        low, target = cleaned.get("min_answers"), cleaned.get("target_confidence")
+        if target is None and low is not None:
+            self.add_error("target_confidence", _("Give a target confidence, or no minimum."))
+        elif target is not None:
+            if not 0.5 < target < 1:
+                self.add_error("target_confidence", _("Give a number above 0.5 and below 1."))
+            if low is None:
+                self.add_error("min_answers", _("Give the number of answers to start with."))
+            elif cleaned.get("overlap") and low > cleaned["overlap"]:
+                self.add_error("min_answers", _("At most the answers per item."))
 
     @staticmethod
     def _config(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +226,8 @@ class ProjectForm(forms.Form):
                 continue
             if target == "config":
                 out["config"] = self._config(cleaned)
+            elif target == "aggregation_method":
+                out[target] = cleaned.get(name) or "auto"
             elif target == "lease_seconds":
                 out["lease_seconds"] = cleaned["lease_minutes"] * 60
             else:

@@ -183,7 +183,7 @@ class _Writer:
 
     def __init__(self, project: Project) -> None:
         self.project_id = project.pk
-        self.slots = project.overlap
+        self.slots = project.initial_slots
         self.vendor = connection.vendor
 
     def write(self, rows: list[tuple[str, str, str | None]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +35,15 @@ class Project(models.Model):
     review_reward = models.PositiveIntegerField(
         default=0, help_text="Points paid to the reviewer per reviewed answer."
     )
+    # Answers per item; with dynamic overlap (target_confidence set) the most answers an item
+    # may get, and what escrow is funded for.
     overlap = models.PositiveSmallIntegerField(default=1)
+    # Dynamic overlap: items start with ``min_answers`` slots and get one more while their
+    # posterior is below ``target_confidence`` (see docs/results.md). None: fixed overlap.
+    min_answers = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_confidence = models.FloatField(null=True, blank=True)
+    # Crowd-label aggregation method of the platform's results (datadam.quality.aggregation).
+    aggregation_method = models.CharField(max_length=16, default="auto")
     lease_seconds = models.PositiveIntegerField(default=600)
     review_policy = models.CharField(
         max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.MANUAL
@@ -57,6 +65,16 @@ class Project(models.Model):
                 condition=Q(overlap__gte=1) & Q(overlap__lte=100), name="project_overlap_range"
             ),
             models.CheckConstraint(condition=Q(lease_seconds__gte=30), name="project_lease_min"),
+            models.CheckConstraint(
+                condition=Q(target_confidence__isnull=True)
+                | (
+                    Q(target_confidence__gt=0.5)
+                    & Q(target_confidence__lt=1)
+                    & Q(min_answers__gte=1)
+                    & Q(min_answers__lte=F("overlap"))
+                ),
+                name="project_dynamic_overlap",
+            ),
         ]
         indexes = [models.Index(fields=["status", "id"], name="project_status_idx")]
 
@@ -70,7 +88,23 @@ class Project(models.Model):
 
     @property
     def item_cost(self) -> int:
+        """Budget of one item: every answer it may get (``overlap`` = max answers)."""
         return self.overlap * self.unit_cost
+
+    @property
+    def dynamic_overlap(self) -> bool:
+        return self.target_confidence is not None
+
+    @property
+    def max_answers(self) -> int:
+        return self.overlap
+
+    @property
+    def initial_slots(self) -> int:
+        """Slots a new item starts with: ``min_answers`` with dynamic overlap, else overlap."""
+        if self.dynamic_overlap and self.min_answers:
+            return self.min_answers
+        return self.overlap
 
 
 class Item(models.Model):

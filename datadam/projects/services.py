@@ -19,7 +19,17 @@ from .models import Item, Project, ProjectStatus, ReviewPolicy
 
 MAX_NAME = Project._meta.get_field("name").max_length
 EDITABLE_ALWAYS = {"name", "instructions", "lease_seconds", "review_policy", "auto_approve_hours"}
-EDITABLE_IN_DRAFT = EDITABLE_ALWAYS | {"kind", "config", "reward", "review_reward", "overlap"}
+EDITABLE_IN_DRAFT = EDITABLE_ALWAYS | {
+    "kind",
+    "config",
+    "reward",
+    "review_reward",
+    "overlap",
+    "min_answers",
+    "max_answers",
+    "target_confidence",
+    "aggregation_method",
+}
 
 
 def user_can_manage(user: Any, project: Project) -> bool:
@@ -64,7 +74,42 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidInput(f"{name} must be a whole number from {low} to {high}")
     if "review_policy" in out and out["review_policy"] not in ReviewPolicy.values:
         raise InvalidInput(f"review_policy must be one of {', '.join(ReviewPolicy.values)}")
+    return _validate_overlap(out)
+
+
+def _validate_overlap(out: dict[str, Any]) -> dict[str, Any]:
+    """Dynamic overlap fields: ``max_answers`` is another name for ``overlap``."""
+    from datadam.quality.aggregation import METHODS
+
+    if "max_answers" in out:
+        maximum = out.pop("max_answers")
+        if maximum is not None:
+            out["overlap"] = maximum
+    for name in ("min_answers", "overlap"):
+        value = out.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
+        ):
+            raise InvalidInput(f"{name} must be a whole number from 1 to 100")
+    target = out.get("target_confidence")
+    if target is not None and (
+        isinstance(target, bool) or not isinstance(target, int | float) or not 0.5 < target < 1
+    ):
+        raise InvalidInput("target_confidence must be a number above 0.5 and below 1")
+    if "aggregation_method" in out and out["aggregation_method"] not in METHODS:
+        raise InvalidInput(f"aggregation_method must be one of {', '.join(sorted(METHODS))}")
     return out
+
+
+def _check_dynamic(project: Project) -> None:
+    """min ≤ max with a target; without a target no minimum is kept."""
+    if project.target_confidence is None:
+        project.min_answers = None
+        return
+    if project.min_answers is None:
+        raise InvalidInput("min_answers is required with target_confidence")
+    if project.min_answers > project.overlap:
+        raise InvalidInput("min_answers must not exceed max_answers")
 
 
 def project_create(*, user: Any, organization_id: int, **fields: Any) -> Project:
@@ -85,8 +130,10 @@ def project_create(*, user: Any, organization_id: int, **fields: Any) -> Project
     fields = _validate_fields(fields)
     kind = get_kind(fields["kind"])
     fields["config"] = kind.validate_config(fields.get("config") or {})
+    project = Project(organization=org, created_by=user, **fields)
+    _check_dynamic(project)
     with transaction.atomic():
-        project = Project.objects.create(organization=org, created_by=user, **fields)
+        project.save()
         audit_record(
             actor=user,
             action="project.create",
@@ -113,9 +160,11 @@ def project_update(*, user: Any, project_id: int, **fields: Any) -> Project:
             fields["config"] = kind.validate_config(fields.get("config", project.config))
         for name, value in fields.items():
             setattr(project, name, value)
+        _check_dynamic(project)
         project.save()
-        if "overlap" in fields:  # draft only: items have no assignments yet
-            Item.objects.filter(project=project).update(slots_open=project.overlap)
+        if fields.keys() & {"overlap", "min_answers", "target_confidence"}:
+            # Draft only: items have no assignments yet.
+            Item.objects.filter(project=project).update(slots_open=project.initial_slots)
         audit_record(
             actor=user,
             action="project.update",

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from datadam.datasets import views as results
+
 from . import views
 
 app_name = "console"
@@ -18,4 +20,10 @@ urlpatterns = [
     path("projects/<int:project_id>/pause/", views.pause, name="pause"),
     path("projects/<int:project_id>/resume/", views.resume, name="resume"),
     path("projects/<int:project_id>/close/", views.close, name="close"),
+    path("projects/<int:project_id>/samples/", results.sample_new, name="sample_new"),
+    path(
+        "projects/<int:project_id>/samples/<int:sample_id>/",
+        results.sample_page,
+        name="sample",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from datadam.audit.services import audit_record
+from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InsufficientFunds, InvalidInput, NotFound, PermissionDenied
 from datadam.projects.models import Item, Project, ProjectStatus, ReviewPolicy
 from datadam.projects.services import project_settle, user_can_manage
@@ -100,6 +101,7 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
         )
     if project.status == ProjectStatus.CLOSED:
         project_settle(project=project, key=f"submission:{submission.pk}:settle", actor=actor)
+    answer_recorded(assignment=assignment)
 
 
 def review_decide(

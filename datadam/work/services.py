@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from datadam.accounts.models import User
 from datadam.audit.services import audit_record
+from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
@@ -291,4 +292,5 @@ def assignment_submit(
             data={"assignment": assignment.pk, "revision": submission.revision},
         )
         quality.on_submit(submission=submission, assignment=assignment)
+        answer_recorded(assignment=assignment)
     return submission, True

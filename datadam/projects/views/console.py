@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from datadam.datasets.export import item_results
+from datadam.datasets.selectors import quality_panel
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
 from datadam.projects import charts, selectors, services
@@ -102,6 +103,7 @@ def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
         shortfall=max(0, cost - balance),
         results=_results_preview(project),
         lease_minutes=round(project.lease_seconds / 60, 1),
+        **quality_panel(project),
     )
     return render(request, "projects/dashboard.html", context)
 

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.test import Client
 
 from datadam.accounts.models import ApiToken, Membership, Organization, Role, User
+from datadam.datasets.aggregation import results_aggregate
+from datadam.datasets.services import sample_create
 from datadam.projects.importing import items_import, parse_records
 from datadam.projects.services import project_create, project_launch
 from datadam.review.services import review_decide
@@ -41,6 +43,7 @@ class World:
     leased: Any
     payout: Any
     worker_token: int
+    sample: Any = None
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +100,8 @@ def _build_world(api_client_class) -> World:
     submission = work()
     leased = assignment_claim(worker=worker, project_id=open_project.pk)
     payout = payout_request(worker=worker, amount=1)
+    results_aggregate(project_id=open_project.pk)
+    sample = sample_create(user=client, project_id=open_project.pk, aql=0.1)
     users = {
         "anonymous": None,
         "worker": worker,
@@ -116,6 +121,7 @@ def _build_world(api_client_class) -> World:
         leased=leased,
         payout=payout,
         worker_token=ApiToken.objects.filter(user=worker).latest("pk").pk,
+        sample=sample,
     )
 
 
@@ -255,6 +261,40 @@ CASES: dict[str, Case] = {
         "get", lambda w: f"projects/{w.project.pk}/export.jsonl", managers(200)
     ),
     f"GET {P}/audit": Case("get", lambda w: f"projects/{w.project.pk}/audit", managers(200)),
+    # results (datasets)
+    f"GET {P}/dataset-card": Case(
+        "get", lambda w: f"projects/{w.project.pk}/dataset-card", managers(200)
+    ),
+    f"GET {P}/aggregation": Case(
+        "get", lambda w: f"projects/{w.project.pk}/aggregation", managers(200)
+    ),
+    f"POST {P}/aggregation/run": Case(
+        "post", lambda w: f"projects/{w.project.pk}/aggregation/run", managers(202)
+    ),
+    f"GET {P}/aggregated-results": Case(
+        "get", lambda w: f"projects/{w.project.pk}/aggregated-results", managers(200)
+    ),
+    f"GET {P}/worker-estimates": Case(
+        "get", lambda w: f"projects/{w.project.pk}/worker-estimates", managers(200)
+    ),
+    f"GET {P}/samples": Case("get", lambda w: f"projects/{w.project.pk}/samples", managers(200)),
+    f"POST {P}/samples": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/samples",
+        managers(201),
+        body=lambda w, role: {"aql": 0.1},
+    ),
+    "GET /api/v1/samples/{sample_id}": Case(
+        "get", lambda w: f"samples/{w.sample.pk}", managers(200) | {"reviewer": 200}
+    ),
+    "POST /api/v1/samples/{sample_id}/inspect": Case(
+        "post",
+        lambda w: f"samples/{w.sample.pk}/inspect",
+        managers(200) | {"reviewer": 200},
+        body=lambda w, role: {
+            "verdicts": [{"item_id": w.sample.items.first().item_id, "correct": True}]
+        },
+    ),
     # work
     "GET /api/v1/feed": Case("get", lambda w: "feed", workers(200)),
     f"POST {P}/next": Case("post", lambda w: f"projects/{w.project.pk}/next", workers(200)),

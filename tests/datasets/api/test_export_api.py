@@ -66,7 +66,7 @@ def test_export_streams_one_line_per_item_with_answers_reviews_and_majority(
     assert [row["data"] for row in rows] == [{"text": f"text {i}"} for i in range(3)]
 
     first, second, untouched = rows
-    assert first["result"] == {"label": "neg", "confidence": 0.6667, "answers": 3}
+    assert first["result"] == {"label": "neg", "confidence": 0.6667, "answers": 3, "method": "mv"}
     assert [
         (a["worker_id"], a["answer"]["label"], a["review"]["decision"]) for a in first["answers"]
     ] == [
@@ -85,7 +85,7 @@ def test_export_streams_one_line_per_item_with_answers_reviews_and_majority(
     assert latest["revision"] == 1
     assert len(second["answers"]) == 4
     # pos (worker 0), neu (worker 1), pos (worker 2's revision): pos wins 2 of 3.
-    assert second["result"] == {"label": "pos", "confidence": 0.6667, "answers": 3}
+    assert second["result"] == {"label": "pos", "confidence": 0.6667, "answers": 3, "method": "mv"}
 
     assert untouched["answers"] == [] and untouched["result"] is None
 
@@ -104,7 +104,7 @@ def test_unreviewed_and_rejected_answers_do_not_vote(
 
     (row,) = _lines(api(client_org[0]).get(f"projects/{project.pk}/export.jsonl"))
 
-    assert row["result"] == {"label": "neu", "confidence": 1.0, "answers": 1}
+    assert row["result"] == {"label": "neu", "confidence": 1.0, "answers": 1, "method": "mv"}
     assert sorted((a["review"] or {}).get("decision", "pending") for a in row["answers"]) == [
         "approve",
         "pending",

@@ -1,0 +1,134 @@
+"""The platform's aggregation job on a large project: time and memory.
+
+    python benchmarks/bench_results.py [--db sqlite|postgresql] [--items 200000] [--overlap 5]
+
+Builds items × overlap submitted answers in bulk (2,000 simulated workers with accuracies
+drawn from U(0.5, 0.95)), then runs ``results_aggregate`` once, in this process, and reports
+seconds, the growth of the process's peak RSS during the job (VmHWM) and the accuracy of the
+stored labels against the simulated truth. The last stdout line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (  # noqa: E402
+    BenchDatabase,
+    import_items,
+    log,
+    make_client,
+    make_project,
+    write_items_jsonl,
+)
+
+
+def _vm(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def _answers(project, n_workers: int, overlap: int, seed: int) -> dict[int, str]:
+    """Bulk assignments and submissions; returns the simulated truth per item."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from datadam.accounts.models import Role, User
+    from datadam.projects.models import Item
+    from datadam.work.models import Assignment, AssignmentStatus, Submission
+
+    rng = random.Random(seed)
+    labels = project.config["labels"]
+    users = User.objects.bulk_create(
+        User(email=f"w{i}@bench.test", role=Role.WORKER, password="!") for i in range(n_workers)
+    )
+    skill = {u.pk: rng.uniform(0.5, 0.95) for u in users}
+    ids = [u.pk for u in users]
+    now = timezone.now()
+    truth: dict[int, str] = {}
+    items = Item.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
+    batch: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            made = Assignment.objects.bulk_create(
+                Assignment(project=project, item_id=i, worker_id=w, leased_at=now,
+                           expires_at=now, submitted_at=now, status=AssignmentStatus.SUBMITTED)
+                for i, w, _ in batch
+            )
+            Submission.objects.bulk_create(
+                Submission(assignment=a, answer={"label": label}, duration_ms=1000)
+                for a, (_, _, label) in zip(made, batch, strict=True)
+            )
+        batch.clear()
+
+    for pk in items.iterator(chunk_size=10_000):
+        truth[pk] = rng.choice(labels)
+        for w in rng.sample(ids, overlap):
+            right = rng.random() < skill[w]
+            label = truth[pk] if right else rng.choice([x for x in labels if x != truth[pk]])
+            batch.append((pk, w, label))
+        if len(batch) >= 20_000:
+            flush()
+    if batch:
+        flush()
+    Item.objects.filter(project=project).update(slots_open=0)
+    return truth
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="sqlite")
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--overlap", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2_000)
+    args = parser.parse_args()
+    db = BenchDatabase(args.db)
+    try:
+        db.create()
+        db.django_setup()
+        client, org = make_client(credit=0)
+        project = make_project(client, org, overlap=args.overlap)
+        path = db.tmp / "items.jsonl"
+        write_items_jsonl(path, args.items)
+        import_items(client, project, path)
+        t0 = time.perf_counter()
+        truth = _answers(project, args.workers, args.overlap, seed=1)
+        log(f"built {args.items * args.overlap} answers in {time.perf_counter() - t0:.1f}s")
+        from datadam.datasets.aggregation import results_aggregate
+        from datadam.datasets.models import ItemResult
+
+        Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
+        rss_before = _vm("VmRSS:")
+        t0 = time.perf_counter()
+        out = results_aggregate(project_id=project.pk)
+        seconds = time.perf_counter() - t0
+        peak = _vm("VmHWM:")
+        rows = ItemResult.objects.filter(project=project).values_list("item_id", "label")
+        right = sum(truth[i] == label for i, label in rows.iterator(chunk_size=10_000))
+        result = {
+            "db": args.db,
+            "labels": out["labels"],
+            "items": out["items"],
+            "seconds": round(seconds, 2),
+            "rss_before_mb": rss_before,
+            "peak_growth_mb": peak - rss_before,
+            "peak_mb": peak,
+            "accuracy": round(right / len(truth), 4),
+        }
+        print(json.dumps(result))
+    finally:
+        db.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,22 @@
+"""Background jobs of the results: aggregation per project and its periodic sweep.
+
+Both are safe to run twice or concurrently (see ``aggregation.results_aggregate``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.tasks import task
+
+from .aggregation import results_aggregate, results_sweep
+
+
+@task()
+def aggregate_task(project_id: int) -> dict[str, Any]:
+    return results_aggregate(project_id=project_id)
+
+
+@task()
+def results_sweep_task() -> dict[str, int]:
+    return results_sweep()
