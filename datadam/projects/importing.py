@@ -18,6 +18,7 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput
@@ -147,9 +148,9 @@ def _storable_json(data: Any, ext: str) -> str:
     try:
         text = orjson.dumps(data).decode()
     except TypeError as exc:  # e.g. an integer beyond 64 bits
-        raise ItemError(f"item cannot be stored: {exc}") from None
+        raise ItemError(_("item cannot be stored: %(exc)s") % {"exc": exc}) from None
     if "\x00" in ext or ("\\u0000" in text and _NUL_ESCAPE.search(text)):
-        raise ItemError("item holds a NUL character, which cannot be stored")
+        raise ItemError(_("item holds a NUL character, which cannot be stored"))
     return text
 
 
@@ -195,7 +196,7 @@ def items_import(
         with transaction.atomic():
             project = project_for_manager(user=user, project_id=project_id, lock=True)
             if project.status == ProjectStatus.CLOSED:
-                raise Conflict("cannot import into a closed project")
+                raise Conflict(_("cannot import into a closed project"))
             kind = get_kind(project.kind)
             writer = _Writer(project)
             rows: list[tuple[str, str]] = []
@@ -205,7 +206,10 @@ def items_import(
                     try:
                         data = kind.validate_item(data)
                         if len(ext) > MAX_EXTERNAL_ID:
-                            raise ItemError(f"external_id longer than {MAX_EXTERNAL_ID}")
+                            raise ItemError(
+                                _("external_id longer than %(max_external_id)s")
+                                % {"max_external_id": MAX_EXTERNAL_ID}
+                            )
                         text = _storable_json(data, ext)
                     except ItemError as exc:
                         error = str(exc)
@@ -222,7 +226,7 @@ def items_import(
             if report.error_count:
                 raise _Rejected
             if count == 0:
-                raise InvalidInput("the file holds no items")
+                raise InvalidInput(_("the file holds no items"))
             writer.write(rows)
             Project.objects.filter(pk=project.pk).update(items_count=F("items_count") + count)
             project.items_count += count
@@ -245,7 +249,7 @@ def items_import(
 def items_import_file(*, user: Any, project_id: int, stream: IO[bytes], fmt: str) -> ImportReport:
     """Import an uploaded file (binary stream) in JSONL or CSV."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
+        raise InvalidInput(_("format must be one of %(value)s") % {"value": ', '.join(FORMATS)})
     parser = parse_jsonl if fmt == "jsonl" else parse_csv
     return items_import(user=user, project_id=project_id, lines=parser(stream))
 
@@ -256,4 +260,4 @@ def guess_format(filename: str) -> str:
         return "csv"
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise InvalidInput("cannot tell the file format from its name; use .jsonl or .csv")
+    raise InvalidInput(_("cannot tell the file format from its name; use .jsonl or .csv"))
