@@ -68,7 +68,7 @@ def parse_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            yield number, None, "", f"not valid JSON: {exc}"
+            yield number, None, "", _("not valid JSON: %(error)s") % {"error": exc}
             continue
         data, ext = _split(obj)
         yield number, data, ext, None
@@ -100,16 +100,16 @@ def parse_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]:
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        yield 1, None, "", f"unreadable CSV: {exc}"
+        yield 1, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
         return
     if bad:
-        yield bad[0], None, "", "file is not UTF-8 text"
+        yield bad[0], None, "", _("file is not UTF-8 text")
         return
     if not header:
-        yield 1, None, "", "CSV file has no header row"
+        yield 1, None, "", _("CSV file has no header row")
         return
     if len(set(header)) != len(header):
-        yield 1, None, "", "CSV header has repeated column names"
+        yield 1, None, "", _("CSV header has repeated column names")
         return
     width = len(header)
     while True:
@@ -118,15 +118,15 @@ def parse_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, str, str | None]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, None, "", f"unreadable CSV: {exc}"
+            yield reader.line_num, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
             return
         if bad:  # the lines of this row that were not UTF-8
             for number in bad:
-                yield number, None, "", "line is not UTF-8 text"
+                yield number, None, "", _("line is not UTF-8 text")
             bad.clear()
             continue
         if None in row or len(row) != width or any(v is None for v in row.values()):
-            yield reader.line_num, None, "", f"expected {width} columns"
+            yield reader.line_num, None, "", _("expected %(n)s columns") % {"n": width}
             continue
         ext = row.pop("external_id", "") or ""
         yield reader.line_num, row, ext, None
