@@ -113,3 +113,10 @@ def test_an_upload_report_names_bad_lines_in_korean(client_org, make_project):
     assert "아무것도 가져오지 않았습니다." in html
     assert '항목에 비어 있지 않은 "text" 필드가 필요합니다' in html.replace("&quot;", '"')
     assert "올바른 JSON이 아닙니다" in html
+
+
+def test_the_kinds_api_answers_in_the_requests_language():
+    korean = Client(headers={"Accept-Language": "ko"}).get("/api/v1/kinds").json()
+    english = Client(headers={"Accept-Language": "en"}).get("/api/v1/kinds").json()
+    assert {k["slug"]: k["title"] for k in korean}["text_classification"] == "텍스트 분류"
+    assert {k["slug"]: k["title"] for k in english}["text_classification"] == "Text classification"
