@@ -55,7 +55,9 @@ def test_every_page_offers_the_language_switcher_back_to_itself(url):
 def test_a_visitor_switches_to_korean_and_it_is_remembered_over_the_browser_language():
     client = Client(headers={"Accept-Language": "en-US"})
     response = switch(client, "ko", "/accounts/login/")
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ko"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60  # kept after the browser is closed
     page = client.get("/accounts/login/")
     assert html_lang(page) == "ko"
     assert "로그인" in page.content.decode()
