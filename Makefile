@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
 
-.PHONY: run test test-fast lint bench bench-import bench-claims bench-aggregate install clean
+.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate install clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -37,6 +37,13 @@ test: install
 
 lint: install
 	$(BIN)/ruff check datadam tests benchmarks
+
+# Korean catalog: collect new strings into datadam/locale/ko/LC_MESSAGES/django.po, then compile
+# the .mo. Translate the new entries (no fuzzy, no empty msgstr) and commit both files.
+messages: install
+	DATADAM_DEBUG=1 $(BIN)/datadam makemessages -l ko --no-obsolete --ignore=.venv \
+		--ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks --ignore=test-artifacts
+	DATADAM_DEBUG=1 $(BIN)/datadam compilemessages -l ko --ignore=.venv --ignore=node_modules
 
 bench: bench-import bench-claims bench-aggregate
 

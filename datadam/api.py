@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
@@ -50,8 +51,10 @@ def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
         request,
         {
             "error": "invalid_input",
-            "message": "a value is too long, out of range or holds a character that cannot be "
-            "stored (such as NUL)",
+            "message": _(
+                "a value is too long, out of range or holds a character that cannot be "
+                "stored (such as NUL)"
+            ),
         },
         status=422,
     )
@@ -61,7 +64,7 @@ def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
         request,
-        {"error": "unauthenticated", "message": "sign in or send a bearer token"},
+        {"error": "unauthenticated", "message": _("sign in or send a bearer token")},
         status=401,
     )
 

@@ -144,6 +144,9 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
 LOCALE_PATHS = [BASE_DIR / "datadam" / "locale"]
+# The header's language switcher (Django's set_language) keeps the choice in this cookie; it
+# outlives the browser session, so a worker's choice holds on their next visit, too.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -22,9 +23,9 @@ def _check_credentials(email: str, password: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput("enter a valid e-mail address") from None
+        raise InvalidInput(gettext("enter a valid e-mail address")) from None
     if len(email) > User._meta.get_field("email").max_length:
-        raise InvalidInput("that e-mail address is too long")
+        raise InvalidInput(gettext("that e-mail address is too long"))
     try:
         validate_password(password)
     except ValidationError as exc:
@@ -42,10 +43,10 @@ def user_register(
 ) -> User:
     """Public sign-up as a worker, or as a client together with a new organization."""
     if role not in (Role.WORKER, Role.CLIENT):
-        raise InvalidInput("role must be worker or client")
+        raise InvalidInput(gettext("role must be worker or client"))
     email = _check_credentials(email, password)
     if role == Role.CLIENT and not organization_name.strip():
-        raise InvalidInput("a client account needs an organization name")
+        raise InvalidInput(gettext("a client account needs an organization name"))
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -56,7 +57,7 @@ def user_register(
                 Membership.objects.create(organization=org, user=user, level=Membership.Level.OWNER)
             audit_record(actor=user, action="user.register", target=user, data={"role": role})
     except IntegrityError:
-        raise Conflict("an account with this e-mail already exists") from None
+        raise Conflict(gettext("an account with this e-mail already exists")) from None
     return user
 
 
@@ -72,9 +73,9 @@ def member_add(*, owner: Any, organization_id: int, email: str, password: str) -
     )
     if org is None or (level is None and not getattr(owner, "is_operator", False)):
         # Another organization looks the same as a missing one.
-        raise NotFound("organization not found")
+        raise NotFound(gettext("organization not found"))
     if level != Membership.Level.OWNER:
-        raise PermissionDenied("only the organization's owners add members")
+        raise PermissionDenied(gettext("only the organization's owners add members"))
     email = _check_credentials(email, password)
     try:
         with transaction.atomic():
@@ -87,7 +88,7 @@ def member_add(*, owner: Any, organization_id: int, email: str, password: str) -
                 organization_id=organization_id,
             )
     except IntegrityError:
-        raise Conflict("an account with this e-mail already exists") from None
+        raise Conflict(gettext("an account with this e-mail already exists")) from None
     return user
 
 
@@ -108,7 +109,7 @@ def token_create(*, user: Any, name: str = "default") -> tuple[ApiToken, str]:
 def token_for_credentials(*, email: str, password: str, name: str = "api") -> tuple[ApiToken, str]:
     user = authenticate(email=(email or "").strip().lower(), password=password)
     if user is None or not user.is_active:
-        raise PermissionDenied("wrong e-mail or password")
+        raise PermissionDenied(gettext("wrong e-mail or password"))
     return token_create(user=user, name=name)
 
 
@@ -116,7 +117,7 @@ def token_revoke(*, user: Any, token_id: int) -> None:
     with transaction.atomic():
         token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).first()
         if token is None:
-            raise NotFound("token not found")
+            raise NotFound(gettext("token not found"))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="token.revoke", target=token)
@@ -140,10 +141,10 @@ def user_by_token(raw: str) -> User | None:
 
 def _operator_target(operator: Any, user_id: int) -> User:
     if not getattr(operator, "is_operator", False):
-        raise PermissionDenied("only operators manage users")
+        raise PermissionDenied(gettext("only operators manage users"))
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound(gettext("user not found"))
     return user
 
 
@@ -152,7 +153,7 @@ def reviewer_grant(*, operator: Any, user_id: int, granted: bool) -> User:
     with transaction.atomic():
         user = _operator_target(operator, user_id)
         if granted and not user.is_worker:
-            raise InvalidInput("only workers can become reviewers")
+            raise InvalidInput(gettext("only workers can become reviewers"))
         user.is_reviewer = granted
         user.save(update_fields=["is_reviewer"])
         audit_record(
@@ -168,7 +169,7 @@ def user_set_active(*, operator: Any, user_id: int, active: bool, reason: str = 
     with transaction.atomic():
         user = _operator_target(operator, user_id)
         if user.pk == operator.pk:
-            raise InvalidInput("operators cannot suspend themselves")
+            raise InvalidInput(gettext("operators cannot suspend themselves"))
         user.is_active = active
         user.save(update_fields=["is_active"])
         audit_record(
@@ -216,15 +217,18 @@ def profile_update(*, user: Any, **fields: Any) -> Any:
     from .models import WorkerProfile
 
     if not user.is_worker:
-        raise PermissionDenied("only workers have a worker profile")
+        raise PermissionDenied(gettext("only workers have a worker profile"))
     allowed = {"birth_year", "gender", "region", "languages", "occupation", "devices",
                "attributes", "display_name"}
     unknown = set(fields) - allowed
     if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            gettext("unknown fields: %(unknown)s")
+            % {"unknown": ', '.join(sorted(unknown))}
+        )
     year = fields.get("birth_year")
     if year is not None and not (1900 <= int(year) <= timezone.now().year - 14):
-        raise InvalidInput("birth year must be a year at least 14 years ago")
+        raise InvalidInput(gettext("birth year must be a year at least 14 years ago"))
     with transaction.atomic():
         if "display_name" in fields:
             user.display_name = str(fields.pop("display_name"))[:100]

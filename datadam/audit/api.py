@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from datadam.errors import PermissionDenied
@@ -38,7 +39,7 @@ def all_events(
     request: HttpRequest, action: str = "", actor_id: int = 0, before: int = 0, limit: int = 100
 ):
     if not request.auth.is_operator:
-        raise PermissionDenied("only operators read the whole audit log")
+        raise PermissionDenied(_("only operators read the whole audit log"))
     qs = AuditEvent.objects.all()
     if action:
         qs = qs.filter(action=action)

@@ -6,6 +6,8 @@ fields. The rest of the platform only talks to the ``TaskKind`` interface in ``b
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from datadam.errors import InvalidInput
 
 from .base import TaskKind
@@ -24,7 +26,10 @@ def get_kind(slug: str) -> TaskKind:
         return _REGISTRY[slug]
     except KeyError:
         raise InvalidInput(
-            f"unknown task kind {slug!r}; known kinds: {', '.join(sorted(_REGISTRY))}"
+            _(
+                "unknown task kind %(slug)s; known kinds: %(known)s"
+            )
+            % {"slug": repr(slug), "known": ', '.join(sorted(_REGISTRY))}
         ) from None
 
 

@@ -13,6 +13,7 @@ class ItemError(ValueError):
 
 class TaskKind(ABC):
     slug: str
+    # Shown to people: define them with gettext_lazy so each page shows them in its language.
     title: str
     description: str
 

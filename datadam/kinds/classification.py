@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from datadam.errors import InvalidInput
 
 from .base import TaskKind
@@ -18,24 +20,24 @@ class ClassificationKind(TaskKind):
 
     def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(config, dict):
-            raise InvalidInput("config must be an object")
+            raise InvalidInput(_("config must be an object"))
         labels = config.get("labels")
         if not isinstance(labels, list) or not labels:
-            raise InvalidInput("config.labels must be a non-empty list of label names")
+            raise InvalidInput(_("config.labels must be a non-empty list of label names"))
         clean: list[str] = []
         for label in labels:
             if not isinstance(label, str) or not label.strip():
-                raise InvalidInput("every label must be a non-empty string")
+                raise InvalidInput(_("every label must be a non-empty string"))
             if "\x00" in label:
-                raise InvalidInput("labels must not contain NUL characters")
+                raise InvalidInput(_("labels must not contain NUL characters"))
             clean.append(label.strip())
         if len(set(clean)) != len(clean):
-            raise InvalidInput("labels must be unique")
+            raise InvalidInput(_("labels must be unique"))
         if len(clean) > MAX_LABELS:
-            raise InvalidInput(f"at most {MAX_LABELS} labels")
+            raise InvalidInput(_("at most %(max_labels)s labels") % {"max_labels": MAX_LABELS})
         multi = config.get("multi_label", False)
         if not isinstance(multi, bool):
-            raise InvalidInput("config.multi_label must be true or false")
+            raise InvalidInput(_("config.multi_label must be true or false"))
         return {"labels": clean, "multi_label": multi}
 
     def answer_schema(self, config: dict[str, Any]) -> dict[str, Any]:
@@ -58,25 +60,31 @@ class ClassificationKind(TaskKind):
 
     def validate_answer(self, answer: Any, config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(answer, dict):
-            raise InvalidInput("answer must be an object")
+            raise InvalidInput(_("answer must be an object"))
         allowed = set(config["labels"])
         if config.get("multi_label"):
             extra = set(answer) - {"labels"}
             labels = answer.get("labels")
             if extra or not isinstance(labels, list):
-                raise InvalidInput('answer must be {"labels": [...]} for a multi-label project')
+                raise InvalidInput(_('answer must be {"labels": [...]} for a multi-label project'))
             if any(not isinstance(x, str) for x in labels) or len(set(labels)) != len(labels):
-                raise InvalidInput("answer.labels must be distinct label names")
+                raise InvalidInput(_("answer.labels must be distinct label names"))
             unknown = [x for x in labels if x not in allowed]
             if unknown:
-                raise InvalidInput(f"unknown labels: {', '.join(unknown)}")
+                raise InvalidInput(
+                    _("unknown labels: %(unknown)s")
+                    % {"unknown": ', '.join(unknown)}
+                )
             return {"labels": sorted(labels, key=config["labels"].index)}
         extra = set(answer) - {"label"}
         label = answer.get("label")
         if extra or not isinstance(label, str):
-            raise InvalidInput('answer must be {"label": "<one of the project labels>"}')
+            raise InvalidInput(_('answer must be {"label": "<one of the project labels>"}'))
         if label not in allowed:
-            raise InvalidInput(f"unknown label {label!r}; allowed: {', '.join(config['labels'])}")
+            raise InvalidInput(
+                _("unknown label %(label)s; allowed: %(labels)s")
+                % {"label": repr(label), "labels": ', '.join(config['labels'])}
+            )
         return {"label": label}
 
     def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:

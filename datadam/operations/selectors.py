@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Membership, Organization, Role, User
 from datadam.audit.models import AuditEvent
@@ -147,7 +148,7 @@ def payouts_decided(*, before: int = 0, limit: int = 0) -> Page:
 def payout_row(*, payout_id: int) -> dict[str, Any]:
     payout = Payout.objects.select_related("worker", "decided_by").filter(pk=payout_id).first()
     if payout is None:
-        raise NotFound("payout not found")
+        raise NotFound(_("payout not found"))
     return _with_worker_figures([payout])[0]
 
 
@@ -187,7 +188,7 @@ def user_detail(*, user_id: int, events: int = 30, assignments: int = 20) -> dic
     """One user: figures, recent assignments, organizations and the audit events about them."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound(_("user not found"))
     recent = list(
         Assignment.objects.filter(worker=user)
         .select_related("project")
@@ -231,7 +232,7 @@ def organization_detail(*, organization_id: int) -> dict[str, Any]:
 
     org = Organization.objects.filter(pk=organization_id).first()
     if org is None:
-        raise NotFound("organization not found")
+        raise NotFound(_("organization not found"))
     account = Account.objects.filter(kind=AccountKind.ORGANIZATION, organization=org).first()
     projects = list(
         Project.objects.filter(organization=org)

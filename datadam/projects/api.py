@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -112,7 +113,10 @@ class PageOut(Schema):
 @router.get("/kinds", response=list[KindOut], auth=None)
 def kinds(request: HttpRequest):
     """The task kinds this platform offers."""
-    return [{"slug": k.slug, "title": k.title, "description": k.description} for k in all_kinds()]
+    return [
+        {"slug": k.slug, "title": str(k.title), "description": str(k.description)}
+        for k in all_kinds()
+    ]
 
 
 @router.get("/kinds/{slug}/answer-schema", auth=None)
@@ -178,7 +182,7 @@ def stats(request: HttpRequest, project_id: int):
 def add_items(request: HttpRequest, project_id: int, payload: ItemsIn):
     """Add items given inline; all or nothing, with a report of every bad item."""
     if len(payload.items) > 10_000:
-        raise InvalidInput("send at most 10,000 items per request; upload a file for more")
+        raise InvalidInput(_("send at most 10,000 items per request; upload a file for more"))
     report = items_import(
         user=request.auth, project_id=project_id, lines=parse_records(payload.items)
     )

@@ -22,6 +22,7 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, DomainError, InvalidInput
@@ -77,7 +78,7 @@ def parse_jsonl(stream: IO[bytes]) -> Iterator[Line]:
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            yield number, None, "", f"not valid JSON: {exc}"
+            yield number, None, "", _("not valid JSON: %(error)s") % {"error": exc}
             continue
         yield _line(number, obj)
 
@@ -109,16 +110,16 @@ def parse_csv(stream: IO[bytes]) -> Iterator[Line]:
     try:
         header = reader.fieldnames
     except csv.Error as exc:
-        yield 1, None, "", f"unreadable CSV: {exc}"
+        yield 1, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
         return
     if bad:
-        yield bad[0], None, "", "file is not UTF-8 text"
+        yield bad[0], None, "", _("file is not UTF-8 text")
         return
     if not header:
-        yield 1, None, "", "CSV file has no header row"
+        yield 1, None, "", _("CSV file has no header row")
         return
     if len(set(header)) != len(header):
-        yield 1, None, "", "CSV header has repeated column names"
+        yield 1, None, "", _("CSV header has repeated column names")
         return
     width = len(header)
     while True:
@@ -127,15 +128,15 @@ def parse_csv(stream: IO[bytes]) -> Iterator[Line]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, None, "", f"unreadable CSV: {exc}"
+            yield reader.line_num, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
             return
         if bad:  # the lines of this row that were not UTF-8
             for number in bad:
-                yield number, None, "", "line is not UTF-8 text"
+                yield number, None, "", _("line is not UTF-8 text")
             bad.clear()
             continue
         if None in row or len(row) != width or any(v is None for v in row.values()):
-            yield reader.line_num, None, "", f"expected {width} columns"
+            yield reader.line_num, None, "", _("expected %(n)s columns") % {"n": width}
             continue
         ext = row.pop("external_id", "") or ""
         gold = (row.pop("gold", "") or "").strip()
@@ -163,9 +164,9 @@ def _storable_json(data: Any, ext: str) -> str:
     try:
         text = orjson.dumps(data).decode()
     except TypeError as exc:  # e.g. an integer beyond 64 bits
-        raise ItemError(f"item cannot be stored: {exc}") from None
+        raise ItemError(_("item cannot be stored: %(exc)s") % {"exc": exc}) from None
     if "\x00" in ext or ("\\u0000" in text and _NUL_ESCAPE.search(text)):
-        raise ItemError("item holds a NUL character, which cannot be stored")
+        raise ItemError(_("item holds a NUL character, which cannot be stored"))
     return text
 
 
@@ -228,7 +229,7 @@ def items_import(
         with transaction.atomic():
             project = project_for_manager(user=user, project_id=project_id, lock=True)
             if project.status == ProjectStatus.CLOSED:
-                raise Conflict("cannot import into a closed project")
+                raise Conflict(_("cannot import into a closed project"))
             kind = get_kind(project.kind)
             writer = _Writer(project)
             rows: list[tuple[str, str, str | None]] = []
@@ -239,7 +240,10 @@ def items_import(
                     try:
                         data = kind.validate_item(data)
                         if len(ext) > MAX_EXTERNAL_ID:
-                            raise ItemError(f"external_id longer than {MAX_EXTERNAL_ID}")
+                            raise ItemError(
+                                _("external_id longer than %(max_external_id)s")
+                                % {"max_external_id": MAX_EXTERNAL_ID}
+                            )
                         text = _storable_json(data, ext)
                         gold_text = None if gold is None else _gold_json(kind, gold, project)
                     except ItemError as exc:
@@ -260,7 +264,7 @@ def items_import(
             if report.error_count:
                 raise _Rejected
             if count + golds == 0:
-                raise InvalidInput("the file holds no items")
+                raise InvalidInput(_("the file holds no items"))
             writer.write(rows)
             Project.objects.filter(pk=project.pk).update(items_count=F("items_count") + count)
             project.items_count += count
@@ -283,7 +287,7 @@ def items_import(
 def items_import_file(*, user: Any, project_id: int, stream: IO[bytes], fmt: str) -> ImportReport:
     """Import an uploaded file (binary stream) in JSONL or CSV."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
+        raise InvalidInput(_("format must be one of %(value)s") % {"value": ', '.join(FORMATS)})
     parser = parse_jsonl if fmt == "jsonl" else parse_csv
     return items_import(user=user, project_id=project_id, lines=parser(stream))
 
@@ -294,4 +298,4 @@ def guess_format(filename: str) -> str:
         return "csv"
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise InvalidInput("cannot tell the file format from its name; use .jsonl or .csv")
+    raise InvalidInput(_("cannot tell the file format from its name; use .jsonl or .csv"))

@@ -31,9 +31,9 @@ class Project(models.Model):
     kind = models.CharField(max_length=64)
     instructions = models.TextField(blank=True)
     config = models.JSONField(default=dict, blank=True)
-    reward = models.PositiveIntegerField(help_text="Points paid per approved answer.")
+    reward = models.PositiveIntegerField(help_text=_("Points paid per approved answer."))
     review_reward = models.PositiveIntegerField(
-        default=0, help_text="Points paid to the reviewer per reviewed answer."
+        default=0, help_text=_("Points paid to the reviewer per reviewed answer.")
     )
     # Answers per item; with dynamic overlap (target_confidence set) the most answers an item
     # may get, and what escrow is funded for.

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.errors import NotFound
 from datadam.rewards.models import LedgerEntry
@@ -28,7 +29,7 @@ def projects_visible(user: Any) -> QuerySet[Project]:
 def project_visible(user: Any, project_id: int) -> Project:
     project = projects_visible(user).filter(pk=project_id).first()
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound(_("project not found"))
     return project
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Membership, Organization
 from datadam.audit.services import audit_record
@@ -46,7 +47,7 @@ def project_for_manager(*, user: Any, project_id: int, lock: bool = False) -> Pr
     project = qs.filter(pk=project_id).first()
     if project is None or not user_can_manage(user, project):
         # Another organization's project looks the same as a missing one.
-        raise NotFound("project not found")
+        raise NotFound(_("project not found"))
     return project
 
 
@@ -54,13 +55,16 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     for name in ("name", "instructions"):
         if name in out and not isinstance(out[name], str):
-            raise InvalidInput(f"{name} must be text")
+            raise InvalidInput(_("%(name)s must be text") % {"name": name})
         if name in out and "\x00" in out[name]:
-            raise InvalidInput(f"{name} must not contain NUL characters")
+            raise InvalidInput(_("%(name)s must not contain NUL characters") % {"name": name})
     if "name" in out and not out["name"].strip():
-        raise InvalidInput("name must not be empty")
+        raise InvalidInput(_("name must not be empty"))
     if "name" in out and len(out["name"]) > MAX_NAME:
-        raise InvalidInput(f"name must be at most {MAX_NAME} characters")
+        raise InvalidInput(
+            _("name must be at most %(max_name)s characters")
+            % {"max_name": MAX_NAME}
+        )
     for name, low, high in (
         ("reward", 0, 10**9),
         ("review_reward", 0, 10**9),
@@ -71,9 +75,15 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if name in out:
             value = out[name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidInput(f"{name} must be a whole number from {low} to {high}")
+                raise InvalidInput(
+                    _("%(name)s must be a whole number from %(low)s to %(high)s")
+                    % {"name": name, "low": low, "high": high}
+                )
     if "review_policy" in out and out["review_policy"] not in ReviewPolicy.values:
-        raise InvalidInput(f"review_policy must be one of {', '.join(ReviewPolicy.values)}")
+        raise InvalidInput(
+            _("review_policy must be one of %(value)s")
+            % {"value": ', '.join(ReviewPolicy.values)}
+        )
     return _validate_overlap(out)
 
 
@@ -90,14 +100,17 @@ def _validate_overlap(out: dict[str, Any]) -> dict[str, Any]:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
         ):
-            raise InvalidInput(f"{name} must be a whole number from 1 to 100")
+            raise InvalidInput(_("%(name)s must be a whole number from 1 to 100") % {"name": name})
     target = out.get("target_confidence")
     if target is not None and (
         isinstance(target, bool) or not isinstance(target, int | float) or not 0.5 < target < 1
     ):
-        raise InvalidInput("target_confidence must be a number above 0.5 and below 1")
+        raise InvalidInput(_("target_confidence must be a number above 0.5 and below 1"))
     if "aggregation_method" in out and out["aggregation_method"] not in METHODS:
-        raise InvalidInput(f"aggregation_method must be one of {', '.join(sorted(METHODS))}")
+        raise InvalidInput(
+            _("aggregation_method must be one of %(value)s")
+            % {"value": ", ".join(sorted(METHODS))}
+        )
     return out
 
 
@@ -120,13 +133,16 @@ def project_create(*, user: Any, organization_id: int, **fields: Any) -> Project
         or Membership.objects.filter(user_id=user.pk, organization=org).exists()
     ):
         # Another organization looks the same as a missing one.
-        raise NotFound("organization not found")
+        raise NotFound(_("organization not found"))
     unknown = set(fields) - EDITABLE_IN_DRAFT
     if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            _("unknown fields: %(unknown)s")
+            % {"unknown": ', '.join(sorted(unknown))}
+        )
     for required in ("name", "kind", "reward"):
         if required not in fields:
-            raise InvalidInput(f"{required} is required")
+            raise InvalidInput(_("%(required)s is required") % {"required": required})
     fields = _validate_fields(fields)
     kind = get_kind(fields["kind"])
     fields["config"] = kind.validate_config(fields.get("config") or {})
@@ -152,7 +168,10 @@ def project_update(*, user: Any, project_id: int, **fields: Any) -> Project:
         refused = set(fields) - allowed
         if refused:
             raise Conflict(
-                f"cannot change {', '.join(sorted(refused))} of a {project.status} project"
+                _(
+                    "cannot change %(refused)s of a %(status)s project"
+                )
+                % {"refused": ', '.join(sorted(refused)), "status": project.status}
             )
         fields = _validate_fields(fields)
         kind = get_kind(fields.get("kind", project.kind))
@@ -210,9 +229,12 @@ def project_launch(*, user: Any, project_id: int) -> Project:
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         if project.status not in (ProjectStatus.DRAFT, ProjectStatus.PAUSED):
-            raise Conflict(f"a {project.status} project cannot be launched")
+            raise Conflict(
+                _("a %(status)s project cannot be launched")
+                % {"status": project.status}
+            )
         if project.items_count == 0:
-            raise Conflict("import items before launching")
+            raise Conflict(_("import items before launching"))
         funded = project_fund_items(user=user, project=project)
         action = "project.launch" if project.status == ProjectStatus.DRAFT else "project.resume"
         project.status = ProjectStatus.OPEN
@@ -233,7 +255,7 @@ def project_pause(*, user: Any, project_id: int) -> Project:
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         if project.status != ProjectStatus.OPEN:
-            raise Conflict(f"a {project.status} project cannot be paused")
+            raise Conflict(_("a %(status)s project cannot be paused") % {"status": project.status})
         project.status = ProjectStatus.PAUSED
         project.save(update_fields=["status"])
         audit_record(
@@ -257,7 +279,7 @@ def project_close(*, user: Any, project_id: int) -> Project:
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         if project.status == ProjectStatus.CLOSED:
-            raise Conflict("project is already closed")
+            raise Conflict(_("project is already closed"))
         now = timezone.now()
         live = Assignment.objects.filter(project=project, status=AssignmentStatus.LEASED)
         for pk, item_id in live.values_list("pk", "item_id").iterator():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -56,13 +57,13 @@ router = Router(tags=["qualifications"])
 
 def _worker(request: HttpRequest) -> Any:
     if not request.auth.is_worker:
-        raise PermissionDenied("only workers hold qualifications and take exams")
+        raise PermissionDenied(_("only workers hold qualifications and take exams"))
     return request.auth
 
 
 def _manager(request: HttpRequest) -> Any:
     if request.auth.is_worker:
-        raise PermissionDenied("workers cannot manage qualifications")
+        raise PermissionDenied(_("workers cannot manage qualifications"))
     return request.auth
 
 
@@ -153,7 +154,7 @@ def attempt_result(request: HttpRequest, attempt_id: int):
     one and the explanation."""
     attempt = selectors.attempt_for_worker(worker=_worker(request), attempt_id=attempt_id)
     if attempt.finished_at is None:
-        raise Conflict("the attempt is not finished yet")
+        raise Conflict(_("the attempt is not finished yet"))
     # An exam's result is its score only: listing which answers were wrong would leak the
     # right ones to the next attempt.
     answers = selectors.attempt_review(attempt) if attempt.mode == "training" else []
@@ -348,7 +349,7 @@ def requirements_put(request: HttpRequest, project_id: int, payload: Requirement
 # --- Operators: document checks -------------------------------------------------------------------
 def _operator(request: HttpRequest) -> Any:
     if not request.auth.is_operator:
-        raise PermissionDenied("only operators check documents")
+        raise PermissionDenied(_("only operators check documents"))
     return request.auth
 
 

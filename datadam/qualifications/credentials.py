@@ -106,14 +106,14 @@ def credential_decide(
 ) -> CredentialCheck:
     """An operator approves (granting the qualification) or rejects a pending document."""
     if not getattr(operator, "is_operator", False) or not operator.is_active:
-        raise PermissionDenied("only operators check documents")
+        raise PermissionDenied(_("only operators check documents"))
     if decision not in ("approve", "reject"):
-        raise InvalidInput("decision must be approve or reject")
+        raise InvalidInput(_("decision must be approve or reject"))
     reason = str(reason or "").strip()
     if decision == "reject" and not reason:
         raise InvalidInput(_("Give the worker a reason for the rejection."))
     if len(reason) > 2000:
-        raise InvalidInput("the reason must be at most 2000 characters")
+        raise InvalidInput(_("the reason must be at most 2000 characters"))
     if decision == "approve":
         check_level(level)
         if expires_at is not None and expires_at <= timezone.now():
@@ -126,7 +126,7 @@ def credential_decide(
             .first()
         )
         if check is None:
-            raise NotFound("document check not found")
+            raise NotFound(_("document check not found"))
         if check.status != CheckStatus.PENDING:
             raise Conflict(_("This document was already checked."))
         if decision == "approve":
@@ -154,11 +154,11 @@ def credential_document(*, user: Any, check_id: int) -> tuple[CredentialCheck, I
         getattr(user, "is_operator", False) or check.worker_id == user.pk
     )
     if not allowed:
-        raise NotFound("document not found")
+        raise NotFound(_("document not found"))
     try:
         handle = default_storage.open(check.document, "rb")
     except FileNotFoundError:
-        raise NotFound("the document file is missing from storage") from None
+        raise NotFound(_("the document file is missing from storage")) from None
     return check, handle
 
 

@@ -45,13 +45,16 @@ def exam_for_manager(*, user: Any, exam_id: int, lock: bool = False) -> Exam:
         qs = qs.select_for_update(of=("self",))
     exam = qs.filter(pk=exam_id).first()
     if exam is None or not may_manage(user, exam.qualification):
-        raise NotFound("exam not found")
+        raise NotFound(_("exam not found"))
     return exam
 
 
 def _whole(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}")
+        raise InvalidInput(
+            _("%(name)s must be a whole number from %(low)s to %(high)s")
+            % {"name": name, "low": low, "high": high}
+        )
     return value
 
 
@@ -59,16 +62,19 @@ def _clean_exam(fields: dict[str, Any], current: Exam | None) -> dict[str, Any]:
     out = dict(fields)
     unknown = set(out) - EXAM_FIELDS
     if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            _("unknown fields: %(unknown)s")
+            % {"unknown": ', '.join(sorted(unknown))}
+        )
     if "title" in out:
         out["title"] = str(out["title"] or "").strip()
         if not out["title"] or len(out["title"]) > 200:
-            raise InvalidInput("title must be 1 to 200 characters")
+            raise InvalidInput(_("title must be 1 to 200 characters"))
     slug = out.get("kind", current.kind if current else None)
     kind = get_kind(str(slug))
     if current is not None and "kind" in out and out["kind"] != current.kind:
         if current.questions.exists():
-            raise InvalidInput("the task kind cannot change once the exam has questions")
+            raise InvalidInput(_("the task kind cannot change once the exam has questions"))
     if "config" in out or current is None:
         out["config"] = kind.validate_config(out.get("config") or {})
     if "instructions" in out:
@@ -76,13 +82,13 @@ def _clean_exam(fields: dict[str, Any], current: Exam | None) -> dict[str, Any]:
     if "pass_mark" in out:
         mark = out["pass_mark"]
         if isinstance(mark, bool) or not isinstance(mark, int | float) or not 0 < mark <= 1:
-            raise InvalidInput("pass_mark must be a fraction above 0 and at most 1, e.g. 0.8")
+            raise InvalidInput(_("pass_mark must be a fraction above 0 and at most 1, e.g. 0.8"))
         out["pass_mark"] = float(mark)
     if "level" in out:
         check_level(out["level"])
     for name in ("level_from_score", "is_open"):
         if name in out and not isinstance(out[name], bool):
-            raise InvalidInput(f"{name} must be true or false")
+            raise InvalidInput(_("%(name)s must be true or false") % {"name": name})
     if "max_attempts" in out:
         _whole(out["max_attempts"], "max_attempts", 1, 100)
     if "cooldown_hours" in out:
@@ -95,8 +101,10 @@ def exam_create(
 ) -> Exam:
     qualification = qualification_for_manager(user=user, qualification_id=qualification_id)
     if qualification.granting != Granting.EXAM:
-        raise InvalidInput("exams grant only qualifications granted by exam; change how this "
-                           "qualification is granted first")
+        raise InvalidInput(_(
+            "exams grant only qualifications granted by exam; change how this "
+            "qualification is granted first"
+        ))
     clean = _clean_exam({"title": title, "kind": kind, **fields}, None)
     with transaction.atomic():
         exam = Exam.objects.create(qualification=qualification, **clean)
@@ -117,8 +125,11 @@ def exam_update(*, user: Any, exam_id: int, **fields: Any) -> Exam:
                     kind.validate_answer(question.answer, clean["config"])
                 except InvalidInput as exc:
                     raise InvalidInput(
-                        f"question {number} no longer fits the settings ({exc.message}); "
-                        "change or delete it first"
+                        _(
+                            "question %(number)s no longer fits the settings (%(message)s); "
+                            "change or delete it first"
+                        )
+                        % {"number": number, "message": exc.message}
                     ) from None
         for name, value in clean.items():
             setattr(exam, name, value)
@@ -133,7 +144,7 @@ def exam_delete(*, user: Any, exam_id: int) -> None:
     with transaction.atomic():
         exam = exam_for_manager(user=user, exam_id=exam_id, lock=True)
         if exam.attempts.exists():
-            raise Conflict("workers have taken this exam; close it instead of deleting it")
+            raise Conflict(_("workers have taken this exam; close it instead of deleting it"))
         audit_record(actor=user, action="exam.delete", target=exam,
                      organization_id=exam.qualification.organization_id,
                      data={"title": exam.title})
@@ -145,14 +156,14 @@ def _clean_question(exam: Exam, data: Any, answer: Any) -> tuple[Any, Any]:
     try:
         data = kind.validate_item(data)
     except ItemError as exc:
-        raise InvalidInput(f"item: {exc}") from None
+        raise InvalidInput(_("item: %(exc)s") % {"exc": exc}) from None
     return data, kind.validate_answer(answer, exam.config)
 
 
 def _explanation(text: Any) -> str:
     text = str(text or "").strip()
     if len(text) > 5000:
-        raise InvalidInput("explanation must be at most 5000 characters")
+        raise InvalidInput(_("explanation must be at most 5000 characters"))
     return text
 
 
@@ -163,7 +174,10 @@ def question_add(
         exam = exam_for_manager(user=user, exam_id=exam_id, lock=True)
         data, answer = _clean_question(exam, data, answer)
         if exam.questions.count() >= MAX_QUESTIONS:
-            raise InvalidInput(f"an exam has at most {MAX_QUESTIONS} questions")
+            raise InvalidInput(
+                _("an exam has at most %(max_questions)s questions")
+                % {"max_questions": MAX_QUESTIONS}
+            )
         last = exam.questions.aggregate(m=Max("position"))["m"]
         question = ExamQuestion.objects.create(
             exam=exam, position=(last or 0) + 1, data=data, answer=answer,
@@ -178,7 +192,7 @@ def question_add(
 def _question_for_manager(user: Any, question_id: int) -> ExamQuestion:
     question = ExamQuestion.objects.filter(pk=question_id).first()
     if question is None:
-        raise NotFound("question not found")
+        raise NotFound(_("question not found"))
     exam_for_manager(user=user, exam_id=question.exam_id)
     return question
 
@@ -237,7 +251,10 @@ def attempt_start(*, worker: Any, exam_id: int, mode: str = AttemptMode.EXAM) ->
     """Start (or resume the unfinished) attempt of an exam, in exam or training mode."""
     _require_worker(worker)
     if mode not in AttemptMode.values:
-        raise InvalidInput(f"mode must be one of {', '.join(AttemptMode.values)}")
+        raise InvalidInput(
+            _("mode must be one of %(value)s")
+            % {"value": ', '.join(AttemptMode.values)}
+        )
     exam = (
         Exam.objects.select_related("qualification")
         .filter(pk=exam_id, is_open=True, qualification__granting=Granting.EXAM)

@@ -81,6 +81,7 @@ class ExamForm(forms.Form):
     multi_label = forms.BooleanField(label=_("Several labels may be picked"), required=False)
     instructions = forms.CharField(label=_("Instructions"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 3}))
+    # xgettext:no-python-format
     pass_mark = forms.IntegerField(label=_("Pass mark (% of answers right)"), min_value=1,
                                    max_value=100, initial=80)
     level = forms.IntegerField(label=_("Level granted on passing"), min_value=0,

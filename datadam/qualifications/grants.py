@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Membership, User
 from datadam.audit.services import audit_record
@@ -41,19 +42,22 @@ def qualification_for_manager(
     qualification = qs.filter(pk=qualification_id).first()
     if qualification is None or not may_manage(user, qualification):
         # Another organization's qualification looks the same as a missing one.
-        raise NotFound("qualification not found")
+        raise NotFound(_("qualification not found"))
     return qualification
 
 
 def check_level(level: Any, name: str = "level") -> int:
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= LEVEL_MAX:
-        raise InvalidInput(f"{name} must be a whole number from 0 to {LEVEL_MAX}")
+        raise InvalidInput(
+            _("%(name)s must be a whole number from 0 to %(level_max)s")
+            % {"name": name, "level_max": LEVEL_MAX}
+        )
     return level
 
 
 def _require_worker_account(worker: Any) -> None:
     if not getattr(worker, "is_worker", False):
-        raise InvalidInput("only workers hold qualifications")
+        raise InvalidInput(_("only workers hold qualifications"))
 
 
 def holding_grant(
@@ -157,7 +161,7 @@ def _worker_by(email: str = "", worker_id: int | None = None) -> User:
     )
     worker = qs.first()
     if worker is None or not worker.is_worker:
-        raise NotFound("no worker with that e-mail" if not worker_id else "worker not found")
+        raise NotFound(_("no worker with that e-mail") if not worker_id else _("worker not found"))
     return worker
 
 
@@ -175,7 +179,7 @@ def qualification_grant(
     check_level(level)
     worker = _worker_by(email, worker_id)
     if expires_at is not None and expires_at <= timezone.now():
-        raise InvalidInput("the expiry must be in the future")
+        raise InvalidInput(_("the expiry must be in the future"))
     holding, _changed = holding_grant(
         qualification=qualification, worker=worker, level=level, source=Source.MANUAL,
         actor=actor, expires_at=expires_at,
@@ -193,7 +197,7 @@ def qualification_revoke(
 ) -> WorkerQualification:
     """An operator (or the owning organization) takes a qualification away."""
     if not getattr(actor, "is_active", False):
-        raise PermissionDenied("inactive users cannot revoke qualifications")
+        raise PermissionDenied(_("inactive users cannot revoke qualifications"))
     qualification = qualification_for_manager(user=actor, qualification_id=qualification_id)
     worker = _worker_by(email, worker_id)
     with transaction.atomic():
@@ -203,5 +207,5 @@ def qualification_revoke(
             .first()
         )
         if holding is None or holding.revoked_at is not None:
-            raise Conflict("the worker does not hold this qualification")
+            raise Conflict(_("the worker does not hold this qualification"))
         return holding_revoke(holding=holding, actor=actor, reason=reason)

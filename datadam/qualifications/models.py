@@ -37,13 +37,13 @@ class Qualification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="qualifications",
-        help_text="Empty for a platform-wide qualification kept by the operators.",
+        help_text=_("Empty for a platform-wide qualification kept by the operators."),
     )
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     granting = models.CharField(max_length=16, choices=Granting.choices, default=Granting.EXAM)
     document_hint = models.CharField(
-        max_length=300, blank=True, help_text="What document to upload (credential checks)."
+        max_length=300, blank=True, help_text=_("What document to upload (credential checks).")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -109,10 +109,12 @@ class Exam(models.Model):
     kind = models.CharField(max_length=64)
     config = models.JSONField(default=dict, blank=True)
     instructions = models.TextField(blank=True)
-    pass_mark = models.FloatField(default=0.8, help_text="Fraction of answers that must be right.")
-    level = models.PositiveSmallIntegerField(default=1, help_text="Level granted on passing.")
+    pass_mark = models.FloatField(
+        default=0.8, help_text=_("Fraction of answers that must be right.")
+    )
+    level = models.PositiveSmallIntegerField(default=1, help_text=_("Level granted on passing."))
     level_from_score = models.BooleanField(
-        default=False, help_text="Grant the score in percent as the level instead."
+        default=False, help_text=_("Grant the score in percent as the level instead.")
     )
     max_attempts = models.PositiveSmallIntegerField(default=3)
     cooldown_hours = models.PositiveIntegerField(default=24)
@@ -134,8 +136,8 @@ class Exam(models.Model):
 class ExamQuestion(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
-    data = models.JSONField(help_text="The item, as the task kind expects it.")
-    answer = models.JSONField(help_text="The correct answer, normalised by the task kind.")
+    data = models.JSONField(help_text=_("The item, as the task kind expects it."))
+    answer = models.JSONField(help_text=_("The correct answer, normalised by the task kind."))
     explanation = models.TextField(blank=True)
 
     class Meta:
@@ -213,7 +215,7 @@ class CredentialCheck(models.Model):
     qualification = models.ForeignKey(
         Qualification, on_delete=models.CASCADE, related_name="credential_checks"
     )
-    document = models.CharField(max_length=300, help_text="Name in the default storage.")
+    document = models.CharField(max_length=300, help_text=_("Name in the default storage."))
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.errors import NotFound
 from datadam.projects.models import Project, ProjectStatus
@@ -107,7 +108,7 @@ def qualifications_visible(user: Any) -> QuerySet[Qualification]:
 def qualification_visible(user: Any, qualification_id: int) -> Qualification:
     qualification = qualifications_visible(user).filter(pk=qualification_id).first()
     if qualification is None:
-        raise NotFound("qualification not found")
+        raise NotFound(_("qualification not found"))
     return qualification
 
 
@@ -203,7 +204,7 @@ def attempt_for_worker(*, worker: Any, attempt_id: int) -> ExamAttempt:
         .first()
     )
     if attempt is None:
-        raise NotFound("attempt not found")
+        raise NotFound(_("attempt not found"))
     return attempt
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Organization, WorkerProfile
 from datadam.audit.services import audit_record
@@ -63,18 +64,27 @@ def _clean_qualification(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     unknown = set(out) - QUALIFICATION_FIELDS
     if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            _("unknown fields: %(unknown)s")
+            % {"unknown": ', '.join(sorted(unknown))}
+        )
     if "name" in out:
         out["name"] = str(out["name"] or "").strip()
         if not out["name"] or len(out["name"]) > 100:
-            raise InvalidInput("name must be 1 to 100 characters")
+            raise InvalidInput(_("name must be 1 to 100 characters"))
     if "granting" in out and out["granting"] not in Granting.values:
-        raise InvalidInput(f"granting must be one of {', '.join(Granting.values)}")
+        raise InvalidInput(
+            _("granting must be one of %(value)s")
+            % {"value": ', '.join(Granting.values)}
+        )
     for name, limit in (("description", 5000), ("document_hint", 300)):
         if name in out:
             out[name] = str(out[name] or "").strip()
             if len(out[name]) > limit:
-                raise InvalidInput(f"{name} must be at most {limit} characters")
+                raise InvalidInput(
+                    _("%(name)s must be at most %(limit)s characters")
+                    % {"name": name, "limit": limit}
+                )
     return out
 
 
@@ -84,11 +94,11 @@ def qualification_create(
     """An organization's member creates its qualification; operators create platform ones."""
     if organization_id is None:
         if not getattr(user, "is_operator", False):
-            raise PermissionDenied("only operators create platform-wide qualifications")
+            raise PermissionDenied(_("only operators create platform-wide qualifications"))
     elif not Organization.objects.filter(pk=organization_id).exists() or not (
         getattr(user, "is_operator", False) or is_member(user, organization_id)
     ):
-        raise PermissionDenied("you are not a member of that organization")
+        raise PermissionDenied(_("you are not a member of that organization"))
     clean = _clean_qualification({"name": name, **fields})
     try:
         with transaction.atomic():
@@ -98,7 +108,7 @@ def qualification_create(
             audit_record(actor=user, action="qualification.create", target=qualification,
                          organization_id=organization_id, data=clean)
     except IntegrityError:
-        raise Conflict("a qualification with this name already exists") from None
+        raise Conflict(_("a qualification with this name already exists")) from None
     return qualification
 
 
@@ -115,7 +125,7 @@ def qualification_update(*, user: Any, qualification_id: int, **fields: Any) -> 
             audit_record(actor=user, action="qualification.update", target=qualification,
                          organization_id=qualification.organization_id, data=clean)
     except IntegrityError:
-        raise Conflict("a qualification with this name already exists") from None
+        raise Conflict(_("a qualification with this name already exists")) from None
     return qualification
 
 
@@ -139,12 +149,16 @@ def qualification_delete(*, user: Any, qualification_id: int) -> None:
             or qualification.exams.filter(attempts__isnull=False).exists()
         )
         if in_use:
-            raise Conflict("this qualification has holders, attempts or document checks; "
-                           "it cannot be deleted")
+            raise Conflict(_(
+                "this qualification has holders, attempts or document checks; "
+                "it cannot be deleted"
+            ))
         projects = _required_by(qualification.pk)
         if projects:
-            raise Conflict("projects require this qualification: "
-                           + ", ".join(f"#{p}" for p in projects))
+            raise Conflict(
+                _("projects require this qualification: %(projects)s")
+                % {"projects": ", ".join(f"#{p}" for p in projects)}
+            )
         audit_record(actor=user, action="qualification.delete", target=qualification,
                      organization_id=qualification.organization_id,
                      data={"name": qualification.name})
@@ -156,16 +170,22 @@ def _strings(value: Any, name: str, *, limit: int, length: int) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or any(not isinstance(x, str) for x in value):
-        raise InvalidInput(f"{name} must be a list of strings")
+        raise InvalidInput(_("%(name)s must be a list of strings") % {"name": name})
     out: list[str] = []
     for x in value:
         x = x.strip()
         if not x or len(x) > length:
-            raise InvalidInput(f"every entry of {name} must be 1 to {length} characters")
+            raise InvalidInput(
+                _("every entry of %(name)s must be 1 to %(length)s characters")
+                % {"name": name, "length": length}
+            )
         if x not in out:
             out.append(x)
     if len(out) > limit:
-        raise InvalidInput(f"{name} may list at most {limit} entries")
+        raise InvalidInput(
+            _("%(name)s may list at most %(limit)s entries")
+            % {"name": name, "limit": limit}
+        )
     return out
 
 
@@ -173,7 +193,7 @@ def _age(value: Any, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 14 <= value <= 120:
-        raise InvalidInput(f"{name} must be a whole number from 14 to 120")
+        raise InvalidInput(_("%(name)s must be a whole number from 14 to 120") % {"name": name})
     return value
 
 
@@ -181,17 +201,19 @@ def _required_qualifications(value: Any, organization_id: int) -> list[dict[str,
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > 20:
-        raise InvalidInput("qualifications must be a list of at most 20 entries")
+        raise InvalidInput(_("qualifications must be a list of at most 20 entries"))
     out: list[dict[str, int]] = []
     for need in value:
         if not isinstance(need, dict) or set(need) - {"qualification", "min_level"}:
-            raise InvalidInput('each qualification must be {"qualification": id, "min_level": n}')
+            raise InvalidInput(
+                _('each qualification must be {"qualification": id, "min_level": n}')
+            )
         qid = need.get("qualification")
         if isinstance(qid, bool) or not isinstance(qid, int):
-            raise InvalidInput("qualification must be a qualification id")
+            raise InvalidInput(_("qualification must be a qualification id"))
         level = check_level(need.get("min_level", 0), "min_level")
         if any(n["qualification"] == qid for n in out):
-            raise InvalidInput("each qualification may be listed once")
+            raise InvalidInput(_("each qualification may be listed once"))
         out.append({"qualification": qid, "min_level": level})
     ids = [n["qualification"] for n in out]
     usable = set(
@@ -201,7 +223,10 @@ def _required_qualifications(value: Any, organization_id: int) -> list[dict[str,
     )
     unknown = [str(i) for i in ids if i not in usable]
     if unknown:
-        raise InvalidInput(f"unknown qualifications: {', '.join(unknown)}")
+        raise InvalidInput(
+            _("unknown qualifications: %(unknown)s")
+            % {"unknown": ', '.join(unknown)}
+        )
     return out
 
 
@@ -233,17 +258,19 @@ def requirements_set(
     if clean["age_min"] is not None and clean["age_max"] is not None and (
         clean["age_min"] > clean["age_max"]
     ):
-        raise InvalidInput("age_min must not be above age_max")
+        raise InvalidInput(_("age_min must not be above age_max"))
     bad = [g for g in clean["genders"] if g not in GENDERS]
     if bad:
-        raise InvalidInput(f"genders must be among {', '.join(GENDERS)}")
+        raise InvalidInput(_("genders must be among %(value)s") % {"value": ', '.join(GENDERS)})
     attributes = attributes or {}
     if not isinstance(attributes, dict) or len(attributes) > 20 or any(
         not isinstance(k, str) or not isinstance(v, str) or not k.strip() or len(k) > 50
         or len(v) > 200 for k, v in attributes.items()
     ):
-        raise InvalidInput("attributes must map at most 20 names (1-50 characters) to texts "
-                           "of at most 200 characters")
+        raise InvalidInput(_(
+            "attributes must map at most 20 names (1-50 characters) to texts "
+            "of at most 200 characters"
+        ))
     clean["attributes"] = {k.strip(): v.strip() for k, v in attributes.items()}
     asks = any(v not in (None, [], {}) for v in clean.values())
     with transaction.atomic():
@@ -271,18 +298,20 @@ def rule_add(
 ) -> QualificationRule:
     qualification = qualification_for_manager(user=user, qualification_id=qualification_id)
     if qualification.granting != Granting.COMPUTED:
-        raise InvalidInput("rules apply to qualifications computed from work; change how this "
-                           "qualification is granted first")
+        raise InvalidInput(_(
+            "rules apply to qualifications computed from work; change how this "
+            "qualification is granted first"
+        ))
     if kind:
         get_kind(kind)
     if isinstance(min_reviewed, bool) or not isinstance(min_reviewed, int) or not (
         1 <= min_reviewed <= 1_000_000
     ):
-        raise InvalidInput("min_reviewed must be a whole number from 1 to 1000000")
+        raise InvalidInput(_("min_reviewed must be a whole number from 1 to 1000000"))
     if isinstance(min_approval_rate, bool) or not isinstance(min_approval_rate, int | float) or (
         not 0 <= min_approval_rate <= 1
     ):
-        raise InvalidInput("min_approval_rate must be a number from 0 to 1")
+        raise InvalidInput(_("min_approval_rate must be a number from 0 to 1"))
     check_level(level)
     with transaction.atomic():
         rule = QualificationRule.objects.create(
@@ -299,7 +328,7 @@ def rule_add(
 def rule_delete(*, user: Any, rule_id: int) -> None:
     rule = QualificationRule.objects.filter(pk=rule_id).select_related("qualification").first()
     if rule is None:
-        raise NotFound("rule not found")
+        raise NotFound(_("rule not found"))
     qualification = qualification_for_manager(user=user, qualification_id=rule.qualification_id)
     with transaction.atomic():
         audit_record(actor=user, action="qualification.rule_delete", target=rule,

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.errors import DomainError, NotFound
@@ -92,7 +93,7 @@ def batch(request: HttpRequest, project_id: int, limit: int = 50):
     """The oldest waiting worker's submissions in a project, together."""
     project = Project.objects.filter(pk=project_id).first()
     if project is None or not services.may_review(request.auth, project):
-        raise NotFound("project not found")
+        raise NotFound(_("project not found"))
     found = review_batch(reviewer=request.auth, project=project, limit=max(1, min(limit, 200)))
     return {
         "project_id": project.pk,

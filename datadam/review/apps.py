@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewConfig(AppConfig):
     name = "datadam.review"
     label = "review"
-    verbose_name = "Review"
+    verbose_name = _("Review")

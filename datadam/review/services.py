@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.datasets.overlap import answer_recorded
@@ -118,14 +119,23 @@ def review_decide(
     one, fail with 409 and pay nothing; payments carry their own unique keys as well.
     """
     if decision not in Decision.values:
-        raise InvalidInput(f"decision must be one of {', '.join(Decision.values)}")
+        raise InvalidInput(
+            _("decision must be one of %(value)s")
+            % {"value": ', '.join(Decision.values)}
+        )
     if decision != Decision.APPROVE:
         if reason_code not in ReasonCode.values:
             raise InvalidInput(
-                f"a {decision} needs reason_code, one of {', '.join(ReasonCode.values)}"
+                _(
+                    "a %(decision)s needs reason_code, one of %(value)s"
+                )
+                % {"decision": decision, "value": ', '.join(ReasonCode.values)}
             )
     elif reason_code and reason_code not in ReasonCode.values:
-        raise InvalidInput(f"unknown reason_code {reason_code!r}")
+        raise InvalidInput(
+            _("unknown reason_code %(reason_code)s")
+            % {"reason_code": repr(reason_code)}
+        )
     with transaction.atomic():
         submission = (
             Submission.objects.select_related("assignment__project")
@@ -133,22 +143,22 @@ def review_decide(
             .first()
         )
         if submission is None:
-            raise NotFound("submission not found")
+            raise NotFound(_("submission not found"))
         project = submission.assignment.project
         if not may_review(reviewer, project):
             # Work the caller may not review looks the same as missing work.
-            raise NotFound("submission not found")
+            raise NotFound(_("submission not found"))
         assignment = (
             Assignment.objects.select_for_update(of=("self",))
             .select_related("project", "worker")
             .get(pk=submission.assignment_id)
         )
         if assignment.worker_id == reviewer.pk:
-            raise PermissionDenied("nobody reviews their own work")
+            raise PermissionDenied(_("nobody reviews their own work"))
         if assignment.status != AssignmentStatus.SUBMITTED or (
             submission.revision != assignment.revisions
         ):
-            raise Conflict("this submission is not awaiting review")
+            raise Conflict(_("this submission is not awaiting review"))
         try:
             with transaction.atomic():
                 review = Review.objects.create(
@@ -159,7 +169,7 @@ def review_decide(
                     comment=comment[:5000],
                 )
         except IntegrityError:
-            raise Conflict("this submission has already been reviewed") from None
+            raise Conflict(_("this submission has already been reviewed")) from None
         _apply(assignment=assignment, submission=submission, review=review, actor=reviewer)
         audit_record(
             actor=reviewer,

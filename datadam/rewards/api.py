@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.accounts.models import Membership, Organization
@@ -84,7 +85,7 @@ def _organization(user: Any, org_id: int) -> Organization:
     if org is None or not (
         user.is_operator or Membership.objects.filter(user=user, organization=org).exists()
     ):
-        raise NotFound("organization not found")
+        raise NotFound(_("organization not found"))
     return org
 
 
@@ -119,10 +120,10 @@ def request_payout(request: HttpRequest, payload: PayoutIn):
 def topup(request: HttpRequest, org_id: int, payload: TopupIn):
     """Credit a client's account after receiving their payment (retry-safe with reference)."""
     if not request.auth.is_operator:
-        raise PermissionDenied("only operators can credit accounts")
+        raise PermissionDenied(_("only operators can credit accounts"))
     org = Organization.objects.filter(pk=org_id).first()
     if org is None:
-        raise NotFound("organization not found")
+        raise NotFound(_("organization not found"))
     return Status(
         201,
         services.account_topup(
@@ -137,7 +138,7 @@ def topup(request: HttpRequest, org_id: int, payload: TopupIn):
 @router.get("/ops/payouts", response=list[PayoutOut], tags=["operators"])
 def pending_payouts(request: HttpRequest, status: str = "requested"):
     if not request.auth.is_operator:
-        raise PermissionDenied("only operators process payouts")
+        raise PermissionDenied(_("only operators process payouts"))
     return list(Payout.objects.filter(status=status).order_by("pk")[:500])
 
 

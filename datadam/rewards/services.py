@@ -8,6 +8,7 @@ from uuid import uuid4
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InsufficientFunds, InvalidInput, NotFound, PermissionDenied
@@ -93,7 +94,10 @@ def ledger_post(
             if not updated:
                 have = Account.objects.filter(pk=account.pk).values_list("balance", flat=True)[0]
                 raise InsufficientFunds(
-                    f"not enough points in {account.kind} account: need {-amount}, have {have}",
+                    gettext(
+                        "not enough points in %(kind)s account: need %(value)s, have %(have)s"
+                    )
+                    % {"kind": account.kind, "value": -amount, "have": have},
                     details={"account": account.kind, "need": -amount, "have": have},
                 )
         LedgerEntry.objects.bulk_create(
@@ -134,7 +138,10 @@ MAX_REFERENCE = 150  # the transaction key holds "topup:" and the reference
 
 def _check_amount(amount: int) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise InvalidInput(f"amount must be a whole number of points from 1 to {MAX_AMOUNT}")
+        raise InvalidInput(
+            gettext("amount must be a whole number of points from 1 to %(max_amount)s")
+            % {"max_amount": MAX_AMOUNT}
+        )
 
 
 def account_topup(
@@ -145,10 +152,13 @@ def account_topup(
     ``reference`` (e.g. the bank transfer id) makes a retried top-up post once.
     """
     if not getattr(operator, "is_operator", False):
-        raise PermissionDenied("only operators can credit accounts")
+        raise PermissionDenied(gettext("only operators can credit accounts"))
     _check_amount(amount)
     if len(reference) > MAX_REFERENCE:
-        raise InvalidInput(f"reference must be at most {MAX_REFERENCE} characters")
+        raise InvalidInput(
+            gettext("reference must be at most %(max_reference)s characters")
+            % {"max_reference": MAX_REFERENCE}
+        )
     key = f"topup:{reference}" if reference else f"topup:{uuid4()}"
     with transaction.atomic():
         credited = organization_account(organization)
@@ -161,7 +171,10 @@ def account_topup(
         )
         if not created and not txn.entries.filter(account=credited, amount=amount).exists():
             # A retry must be the same payment; anything else would be silently dropped.
-            raise Conflict(f"reference {reference!r} was already used for a different top-up")
+            raise Conflict(
+                gettext("reference %(reference)s was already used for a different top-up")
+                % {"reference": repr(reference)}
+            )
         if created:
             audit_record(
                 actor=operator,
@@ -176,7 +189,7 @@ def account_topup(
 def payout_request(*, worker: object, amount: int) -> Payout:
     """A worker asks to cash out; the points move to the pending account until decided."""
     if not getattr(worker, "is_worker", False):
-        raise PermissionDenied("only workers request payouts")
+        raise PermissionDenied(gettext("only workers request payouts"))
     _check_amount(amount)
     with transaction.atomic():
         payout = Payout.objects.create(worker=worker, amount=amount)
@@ -194,13 +207,13 @@ def payout_request(*, worker: object, amount: int) -> Payout:
 def payout_decide(*, operator: object, payout_id: int, paid: bool, note: str = "") -> Payout:
     """An operator marks a payout paid (points leave) or refused (points return to the worker)."""
     if not getattr(operator, "is_operator", False):
-        raise PermissionDenied("only operators process payouts")
+        raise PermissionDenied(gettext("only operators process payouts"))
     with transaction.atomic():
         payout = Payout.objects.select_for_update().filter(pk=payout_id).first()
         if payout is None:
-            raise NotFound("payout not found")
+            raise NotFound(gettext("payout not found"))
         if payout.status != Payout.Status.REQUESTED:
-            raise Conflict(f"payout already {payout.status}")
+            raise Conflict(gettext("payout already %(status)s") % {"status": payout.status})
         payout.status = Payout.Status.PAID if paid else Payout.Status.REFUSED
         payout.decided_at = timezone.now()
         payout.decided_by = operator

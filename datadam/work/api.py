@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.errors import PermissionDenied
@@ -87,7 +88,7 @@ def _assignment_out(a: Assignment) -> dict[str, Any]:
 
 def _worker(request: HttpRequest) -> Any:
     if not request.auth.is_worker:
-        raise PermissionDenied("only workers take tasks")
+        raise PermissionDenied(_("only workers take tasks"))
     return request.auth
 
 
@@ -102,7 +103,7 @@ def next_task(request: HttpRequest, project_id: int):
     """Lease the next item of a project (or get back the lease already held)."""
     assignment = services.assignment_claim(worker=_worker(request), project_id=project_id)
     if assignment is None:
-        return {"assignment": None, "message": "no more tasks for you in this project"}
+        return {"assignment": None, "message": _("no more tasks for you in this project")}
     return {"assignment": _assignment_out(assignment)}
 
 

@@ -75,7 +75,7 @@ class Submission(models.Model):
     revision = models.PositiveIntegerField(default=0)
     answer = models.JSONField()
     duration_ms = models.PositiveIntegerField(
-        help_text="Server-measured time from lease to submit."
+        help_text=_("Server-measured time from lease to submit.")
     )
     client_duration_ms = models.PositiveIntegerField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True, default="")

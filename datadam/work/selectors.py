@@ -10,6 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.errors import NotFound
 from datadam.projects.models import Item, Project, ProjectStatus
@@ -172,7 +173,7 @@ def worker_assignment(*, worker: Any, assignment_id: int) -> Assignment:
         .first()
     )
     if assignment is None:
-        raise NotFound("assignment not found")
+        raise NotFound(_("assignment not found"))
     return assignment
 
 

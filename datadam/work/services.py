@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from datadam.accounts.models import User
 from datadam.audit.services import audit_record
@@ -31,7 +32,7 @@ MAX_DURATION_MS = 2**31 - 1  # the largest value the duration columns hold
 
 def _require_worker(user: Any) -> None:
     if not getattr(user, "is_worker", False) or not user.is_active:
-        raise PermissionDenied("only active workers take tasks")
+        raise PermissionDenied(gettext("only active workers take tasks"))
 
 
 def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = False) -> int:
@@ -114,9 +115,12 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
         .first()
     )
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound(gettext("project not found"))
     if project.status != ProjectStatus.OPEN:
-        raise Conflict(f"project is {project.status}, not open for work")
+        raise Conflict(
+            gettext("project is %(status)s, not open for work")
+            % {"status": project.status}
+        )
     # Only a project with requirements costs the eligibility query.
     if project.gated and (refusals := claim_refusals(worker=worker, project_id=project_id)):
         raise PermissionDenied(" ".join(refusals), code="not_eligible", details=refusals)
@@ -207,7 +211,7 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
         qs = qs.select_for_update(of=("self",))
     assignment = qs.filter(pk=assignment_id, worker=worker).first()
     if assignment is None:
-        raise NotFound("assignment not found")
+        raise NotFound(gettext("assignment not found"))
     return assignment
 
 
@@ -217,7 +221,10 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
     with transaction.atomic():
         assignment = _own_assignment(worker, assignment_id, lock=True)
         if assignment.status != AssignmentStatus.LEASED:
-            raise Conflict(f"assignment is {assignment.status}, not in progress")
+            raise Conflict(
+                gettext("assignment is %(status)s, not in progress")
+                % {"status": assignment.status}
+            )
         assignment.status = AssignmentStatus.RELEASED
         assignment.finished_at = timezone.now()
         assignment.save(update_fields=["status", "finished_at"])
@@ -253,7 +260,10 @@ def assignment_submit(
         or not isinstance(client_duration_ms, int)
         or not 0 <= client_duration_ms <= MAX_DURATION_MS
     ):
-        raise InvalidInput(f"duration_ms must be a whole number from 0 to {MAX_DURATION_MS}")
+        raise InvalidInput(
+            gettext("duration_ms must be a whole number from 0 to %(max_duration_ms)s")
+            % {"max_duration_ms": MAX_DURATION_MS}
+        )
     key = (idempotency_key or "")[:100]
     with transaction.atomic():
         assignment = _own_assignment(worker, assignment_id, lock=True)
@@ -267,9 +277,12 @@ def assignment_submit(
         now = timezone.now()
         status = assignment.status
         if status == AssignmentStatus.LEASED and assignment.expires_at <= now:
-            raise Conflict("the lease on this item expired; take a new task")
+            raise Conflict(gettext("the lease on this item expired; take a new task"))
         if status not in (AssignmentStatus.LEASED, AssignmentStatus.RETURNED):
-            raise Conflict(f"assignment is {status}; nothing to submit")
+            raise Conflict(
+                gettext("assignment is %(status)s; nothing to submit")
+                % {"status": status}
+            )
         project = assignment.project
         clean = get_kind(project.kind).validate_answer(answer, project.config)
         started = assignment.returned_at or assignment.leased_at

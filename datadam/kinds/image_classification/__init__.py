@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from datadam.kinds import register
 from datadam.kinds.base import ItemError
 from datadam.kinds.classification import ClassificationKind
@@ -11,15 +14,15 @@ from datadam.kinds.classification import ClassificationKind
 
 class ImageClassification(ClassificationKind):
     slug = "image_classification"
-    title = "Image classification"
-    description = "Pick the class (or classes) that fit an image."
+    title = gettext_lazy("Image classification")
+    description = gettext_lazy("Pick the class (or classes) that fit an image.")
 
     def validate_item(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
-            raise ItemError("item must be a JSON object")
+            raise ItemError(_("item must be a JSON object"))
         image = data.get("image")
         if not isinstance(image, str) or not image.strip():
-            raise ItemError('item needs an "image" field: a URL or a media path')
+            raise ItemError(_('item needs an "image" field: a URL or a media path'))
         return data
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from datadam.errors import DomainError, InsufficientFunds, NotFound
 from datadam.projects.models import Project
@@ -24,7 +25,10 @@ _SAMPLE_SVG = (
     "<rect x='180' y='50' width='100' height='100' fill='#0b7a3b'/></svg>"
 )
 SAMPLE_ITEMS: dict[str, dict[str, Any]] = {
-    "text_classification": {"text": "The delivery was quick and the staff were friendly."},
+    # Translated when shown (sample_item), so a Korean client previews a Korean text.
+    "text_classification": {
+        "text": gettext_noop("The delivery was quick and the staff were friendly.")
+    },
     "image_classification": {"image": "data:image/svg+xml," + quote(_SAMPLE_SVG)},
 }
 EXAMPLE_LINES: dict[str, dict[str, Any]] = {
@@ -35,7 +39,10 @@ EXAMPLE_LINES: dict[str, dict[str, Any]] = {
 
 def sample_item(slug: str) -> dict[str, Any]:
     """An item to show in the live preview of a kind's task page."""
-    return dict(SAMPLE_ITEMS.get(slug, {}))
+    item = dict(SAMPLE_ITEMS.get(slug, {}))
+    if "text" in item:
+        item["text"] = _(item["text"])
+    return item
 
 
 def example_item(slug: str) -> dict[str, Any]:

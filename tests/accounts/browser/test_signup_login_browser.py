@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from datadam.accounts.models import User, WorkerProfile
 
@@ -55,6 +56,41 @@ def test_repeated_wrong_passwords_are_throttled(page, make_user):
     assert "Too many failed sign-ins" in page.locator(".errorlist").inner_text()
 
 
-def test_login_page_renders_in_korean(ko_page):
+def test_login_page_renders_in_korean(ko_page, make_user):
     ko_page.goto("/accounts/login/")
     assert ko_page.locator("html").get_attribute("lang") == "ko"
+    expect(ko_page.get_by_role("heading", name="로그인")).to_be_visible()
+    expect(ko_page.locator("main")).to_contain_text("비밀번호를 잊으셨나요?")
+    user = make_user()
+    ko_page.fill("input[name=username]", user.email)
+    ko_page.fill("input[name=password]", "wrong-password")
+    ko_page.click("form.stack button[type=submit]")
+    # Django's own Korean catalog words the refused sign-in.
+    expect(ko_page.locator(".errorlist")).to_contain_text("비밀번호")
+
+
+def test_worker_signs_up_and_fills_the_profile_in_korean(ko_page, make_user):
+    page = ko_page
+    page.goto("/accounts/signup/")
+    expect(page.get_by_role("heading", name="작업자로 가입")).to_be_visible()
+    page.fill("input[name=email]", make_user().email)
+    page.fill("input[name=password]", "a-long-password")
+    page.click("form.stack button[type=submit]")
+    expect(page.locator(".errorlist")).to_have_text("이 이메일로 가입된 계정이 이미 있습니다")
+
+    page.fill("input[name=email]", "new.worker@example.test")
+    page.fill("input[name=password]", "a-long-password")
+    page.fill("input[name=display_name]", "노바")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/accounts/profile/")
+    expect(page.locator(".messages")).to_contain_text("datadam에 오신 것을 환영합니다!")
+    expect(page.get_by_role("heading", name="내 프로필")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("출생 연도")
+    page.fill("input[name=birth_year]", "1999")
+    page.fill("input[name=region]", "서울")
+    page.click("form.stack button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("프로필을 저장했습니다.")
+    nav = page.get_by_role("navigation", name="주 메뉴")
+    for label in ("작업", "내 작업", "수익", "자격", "프로필"):
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_count(1)
+    assert WorkerProfile.objects.get(user__email="new.worker@example.test").region == "서울"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from datadam.accounts.models import Role, User
 from datadam.rewards.models import Account, AccountKind, LedgerTransaction, Payout
@@ -158,12 +159,26 @@ def test_ops_pages_render_in_korean(ko_page, browser_login, operator, worker, ma
                                     client_org):
     make_payout(100, worker=worker)
     browser_login(ko_page, operator)
-    for url in ("/ops/payouts/", "/ops/payouts/decided/", "/ops/users/",
-                f"/ops/users/{worker.pk}/", "/ops/organizations/",
-                f"/ops/organizations/{client_org[1].pk}/", "/ops/audit/", "/ops/ledger/"):
+    pages = {
+        "/ops/payouts/": ("처리할 지급", "지급 완료로 표시"),
+        "/ops/payouts/decided/": ("처리된 지급",),
+        "/ops/users/": ("사용자", "이메일 포함", "검색"),
+        f"/ops/users/{worker.pk}/": ("사용자 정지", "검수자 역할", "최근 작업"),
+        "/ops/organizations/": ("조직", "이름 포함", "검색"),
+        f"/ops/organizations/{client_org[1].pk}/": ("충전", "계정 내역"),
+        "/ops/audit/": ("감사 로그", "필터"),
+        "/ops/ledger/": ("원장 상태", "계정 유형별 잔액"),
+    }
+    for url, words in pages.items():
         response = ko_page.goto(url)
         assert response.status == 200, url
         assert ko_page.locator("html").get_attribute("lang") == "ko", url
+        main = ko_page.locator("main").inner_text()
+        for word in words:
+            assert word in main, (url, word)
+        nav = ko_page.get_by_role("navigation", name="주 메뉴")
+        for label in ("지급", "사용자", "조직", "원장", "검수", "감사 로그"):
+            expect(nav.get_by_role("link", name=label, exact=True)).to_have_count(1)
 
 
 def test_payout_queue_fits_a_phone(phone_page, browser_login, operator, make_payout):

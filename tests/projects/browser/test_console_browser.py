@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from datadam.accounts.models import Role
 from datadam.projects.models import Project, ProjectStatus
@@ -209,12 +210,68 @@ def test_console_pages_render_in_korean(ko_page, client_org, make_project, brows
     project = make_project()
     draft = make_project(launch=False)
     browser_login(ko_page, client_org[0])
-    for url in ("/console/", "/console/new/", f"/console/projects/{project.pk}/",
-                f"/console/projects/{draft.pk}/", f"/console/projects/{project.pk}/items/",
-                f"/console/projects/{project.pk}/edit/"):
+    pages = {
+        "/console/": ("프로젝트", "진행률", "지출 / 예산(포인트)"),
+        "/console/new/": ("작업 유형", "라벨과 안내", "보상과 품질", "작업자에게 보이는 화면"),
+        f"/console/projects/{project.pk}/": ("진행률", "승인된 답변", "예산 대비 지출",
+                                            "일시 중지", "작업자 자격 요건"),
+        f"/console/projects/{draft.pk}/": ("항목당 비용", "예치할 총액"),
+        f"/console/projects/{project.pk}/items/": ("업로드하고 확인",),
+        f"/console/projects/{project.pk}/edit/": ("프로젝트 편집", "변경 사항 저장"),
+    }
+    for url, words in pages.items():
         response = ko_page.goto(url)
         assert response.status == 200, url
         assert ko_page.locator("html").get_attribute("lang") == "ko", url
+        main = ko_page.locator("main").inner_text()
+        for word in words:
+            assert word in main, (url, word)
+
+
+def test_client_runs_the_wizard_and_an_upload_report_in_korean(
+    ko_page, make_client_org, browser_login, tmp_path
+):
+    page = ko_page
+    user, _org = make_client_org()
+    browser_login(page, user)
+    page.goto("/console/new/")
+    expect(page.locator("select[name=kind] option[value=text_classification]")).to_have_text(
+        "텍스트 분류"
+    )
+    page.select_option("select[name=kind]", "text_classification")
+    page.fill("input[name=name]", "리뷰 감정")
+    page.fill("textarea[name=labels]", "긍정\n긍정")
+    page.click("#wizard button[type=submit]")
+    expect(page.locator(".errorlist")).to_have_text("라벨은 서로 달라야 합니다")
+    page.fill("textarea[name=labels]", "긍정\n부정")
+    page.locator("textarea[name=labels]").press("Tab")  # the preview follows on change
+    page.locator("#preview .choice", has_text="부정").wait_for()
+    expect(page.locator("#preview")).to_contain_text("배송이 빨랐고 직원들도 친절했어요.")
+    page.click("#wizard button[type=submit]")
+    project = Project.objects.get(name="리뷰 감정")
+    page.wait_for_url(f"**/console/projects/{project.pk}/items/")
+    expect(page.locator(".messages")).to_have_text(
+        "초안 프로젝트를 만들었습니다. 이제 항목을 추가하세요."
+    )
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "좋아요"}\n{"txt": "오타"}\n')
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("#upload button[type=submit]")
+    report = page.locator("#import-errors")
+    expect(report).to_contain_text("아무것도 가져오지 않았습니다.")
+    assert report.locator("tbody tr").all_inner_texts() == [
+        '2\t항목에 비어 있지 않은 "text" 필드가 필요합니다'
+    ]
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"text": "좋아요"}\n{"text": "별로예요"}\n')
+    page.set_input_files("input[name=file]", str(good))
+    page.click("#upload button[type=submit]")
+    expect(page.locator("#import-ok")).to_contain_text("항목 2개를 가져왔습니다.")
+    page.click("#import-ok a")
+    page.wait_for_url(f"**/console/projects/{project.pk}/")
+    expect(page.locator("#status")).to_have_text("초안")
+    expect(page.locator("main")).to_contain_text("텍스트 분류")
 
 
 def test_wizard_fits_a_phone_screen(phone_page, client_org, browser_login):

@@ -298,3 +298,12 @@ def test_upload_into_an_open_project_without_enough_points_imports_nothing(
     assert b"Not enough points: this needs 12 points and the organization has 0." in html
     project.refresh_from_db()
     assert project.items_count == 5
+
+
+def test_dashboard_links_to_the_projects_qualification_requirements(client_org, make_project):
+    user, _org = client_org
+    project = make_project()
+    html = signed_in(user).get(f"/console/projects/{project.pk}/").content.decode()
+    assert f'href="/qualifications/projects/{project.pk}/requirements/"' in html
+    page = signed_in(user).get(f"/qualifications/projects/{project.pk}/requirements/")
+    assert page.status_code == 200

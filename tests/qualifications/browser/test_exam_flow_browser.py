@@ -116,3 +116,6 @@ def test_the_qualifications_page_renders_in_korean(ko_page, browser_login, worke
     ko_page.goto("/qualifications/")
     assert ko_page.locator("html").get_attribute("lang") == "ko"
     assert ko_page.locator(".card").count() >= 2
+    main = ko_page.locator("main").inner_text()
+    for word in ("내 자격", "참여할 수 있게 될 프로젝트", "무엇이 필요한가요?"):
+        assert word in main, word

@@ -148,18 +148,45 @@ def test_a_decision_someone_else_made_first_shows_the_message_on_the_card(
     assert Review.objects.get(submission=subs[0]).reviewer == colleague
 
 
-def test_the_review_pages_render_in_korean(
+def test_the_review_pages_render_in_korean_and_a_batch_is_decided_in_korean(
     ko_page, browser_login, make_project, make_user, do_work, worker
 ):
-    project = make_project(items=2)
-    do_work(project, worker)
+    project = make_project(items=3)
+    subs = [do_work(project, worker) for _ in range(3)]
     browser_login(ko_page, make_user(reviewer=True))
     ko_page.goto("/review/")
     assert ko_page.locator("html").get_attribute("lang") == "ko"
-    expect(ko_page.locator(".review-queue li")).to_have_count(1)
-    ko_page.goto(f"/review/projects/{project.pk}/")
+    expect(ko_page.get_by_role("heading", name="검수 대기열")).to_be_visible()
+    queue_card = ko_page.locator(".review-queue li")
+    expect(queue_card).to_have_count(1)
+    expect(queue_card).to_contain_text("대기 중인 답변 3개")
+    queue_card.get_by_role("link", name="검수 시작").click()
+    ko_page.wait_for_url(f"**/review/projects/{project.pk}/")
     assert ko_page.locator("html").get_attribute("lang") == "ko"
-    expect(ko_page.locator(".rcard")).to_have_count(1)
+    expect(ko_page.locator(".rcard")).to_have_count(3)
+    expect(ko_page.locator("main")).to_contain_text("3개 중 0개 결정")
+    expect(ko_page.locator("#approve-all")).to_contain_text("남은 답변 모두 승인")
+
+    ko_page.keyboard.press("a")
+    expect(card(ko_page, 1).locator(".verdict")).to_contain_text("승인")
+    expect(card(ko_page, 2)).to_have_class(re.compile(r"\bcurrent\b"))
+    ko_page.keyboard.press("r")
+    picker = card(ko_page, 2).locator("details.picker[data-decision=reject]")
+    expect(picker).to_have_attribute("open", "")
+    expect(picker).to_contain_text("불완전함")
+    ko_page.keyboard.press("2")
+    ko_page.keyboard.press("Enter")
+    expect(card(ko_page, 2).locator(".verdict")).to_contain_text("반려")
+    expect(card(ko_page, 2).locator(".verdict")).to_contain_text("불완전함")
+    expect(card(ko_page, 3)).to_have_class(re.compile(r"\bcurrent\b"))
+    ko_page.keyboard.press("e")
+    picker = card(ko_page, 3).locator("details.picker[data-decision=return]")
+    expect(picker).to_have_attribute("open", "")
+    ko_page.keyboard.press("1")
+    ko_page.keyboard.press("Enter")
+    expect(card(ko_page, 3).locator(".verdict")).to_contain_text("수정 요청")
+    expect(ko_page.locator("#batch-done")).to_contain_text("이 묶음의 답변을 모두 결정했습니다.")
+    assert Review.objects.filter(submission__in=subs).count() == 3
 
 
 def test_on_a_phone_the_cards_stack_and_are_decided_with_the_buttons(

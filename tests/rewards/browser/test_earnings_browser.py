@@ -37,3 +37,27 @@ def test_worker_is_told_the_limit_then_requests_a_payout(
     expect(page.locator("#balance")).to_have_text("0 pts")
     expect(page.locator("#payouts tbody tr")).to_contain_text("Requested")
     assert balance_of(worker) == 0
+
+
+def test_worker_cashes_out_in_korean(
+    ko_page, make_project, worker, reviewer, do_work, browser_login, balance_of
+):
+    page = ko_page
+    project = make_project(items=2, reward=25)
+    sub = do_work(project, worker)
+    review_decide(reviewer=reviewer, submission_id=sub.pk, decision="approve")
+    browser_login(page, worker)
+    page.goto("/work/earnings/")
+    expect(page.get_by_role("heading", name="수익")).to_be_visible()
+    expect(page.locator("#balance")).to_have_text("25 P")
+    expect(page.locator("main")).to_contain_text("승인된 작업 보상")
+    page.fill("input[name=amount]", "80")
+    page.get_by_role("button", name="지급 요청").click()
+    expect(page.locator("#payout .errorlist")).to_have_text(
+        "사용할 수 있는 포인트는 25입니다. 그 이하로 요청하세요."
+    )
+    page.fill("input[name=amount]", "25")
+    page.get_by_role("button", name="지급 요청").click()
+    expect(page.locator(".messages")).to_contain_text("25 포인트 지급을 요청했습니다.")
+    expect(page.locator("#payouts tbody tr")).to_contain_text("요청됨")
+    assert balance_of(worker) == 0

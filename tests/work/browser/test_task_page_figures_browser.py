@@ -1,7 +1,10 @@
-"""Measured, not asserted: answer-to-next-item time and the JS+CSS weight of the task page.
+"""Answer-to-next-item time and the JS+CSS weight of the task page (issue 3's figures).
 
 Both figures are printed and written to test-artifacts/task_page_figures.json
-(targets: median <= 150 ms, JS+CSS <= 150 KB).
+(targets: median <= 150 ms, JS+CSS <= 150 KB). The weight is asserted: it does not depend
+on the machine. The time is reported, not asserted: it depends on how busy the machine is.
+
+    .venv/bin/python -m pytest -q -s tests/work/browser/test_task_page_figures_browser.py
 """
 
 from __future__ import annotations
@@ -76,3 +79,4 @@ def test_task_page_answer_latency_and_asset_weight(page, make_project, worker, b
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "task_page_figures.json").write_text(json.dumps(figures, indent=2) + "\n")
     print("\ntask page figures:", json.dumps(figures))
+    assert figures["js_css_bytes"] <= 150 * 1024

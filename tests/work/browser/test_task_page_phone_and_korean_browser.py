@@ -79,17 +79,43 @@ def test_worker_pages_render_in_korean(
     )
     browser_login(page, worker)
     pages = {
-        "/work/": f".project-card[data-project='{project.pk}']",
-        f"/work/projects/{project.pk}/": ".instructions",
-        f"/work/projects/{project.pk}/task/": "#task form",
-        "/work/mine/": ".review-note .comment",
-        f"/work/assignments/{sub.assignment_id}/revise/": "#submit",
-        "/work/earnings/": "#balance",
+        "/work/": (f".project-card[data-project='{project.pk}']",
+                   ("할 수 있는 작업", "답변당", "시간당", "수정 요청된 답변이 1개 있습니다")),
+        f"/work/projects/{project.pk}/": (".instructions", ("시작하기",)),
+        f"/work/projects/{project.pk}/task/": ("#task form", ("제출", "건너뛰기", "남은 시간")),
+        "/work/mine/": (".review-note .comment", ("검수자 사유:", "수정하기")),
+        f"/work/assignments/{sub.assignment_id}/revise/": (
+            "#submit", ("답변 수정", "수정본 보내기")
+        ),
+        "/work/earnings/": ("#balance", ("수익", "출금", "지급 요청")),
     }
-    for url, selector in pages.items():
+    for url, (selector, words) in pages.items():
         response = page.goto(url)
         assert response.status == 200, url
         assert page.locator("html").get_attribute("lang") == "ko"
         expect(page.locator(selector).first).to_be_visible()
+        main = page.locator("main").inner_text()
+        for word in words:
+            assert word in main, (url, word)
     page.goto(f"/work/projects/{project.pk}/")
     expect(page.locator(".instructions")).to_contain_text("문장을 읽고 어조를 고르세요.")
+
+
+def test_worker_answers_skips_and_is_told_in_korean(ko_page, make_project, worker, browser_login):
+    page = ko_page
+    project = make_project(items=3)
+    browser_login(page, worker)
+    page.goto(f"/work/projects/{project.pk}/task/")
+    expect(page.locator("#task .item .text")).to_have_text("text 0")
+    page.click("#submit")
+    expect(page.locator("#task")).to_contain_text(
+        "먼저 답을 고른 뒤 제출하세요. 또는 이 항목을 건너뛰세요."
+    )
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#task")).to_contain_text("저장했습니다. 다음 항목입니다.")
+    expect(page.locator("#task .item .text")).to_have_text("text 1")
+    page.click("#skip")
+    expect(page.locator("#task")).to_contain_text("건너뛰었습니다. 다른 항목입니다.")
+    expect(page.locator("#task .item .text")).to_have_text("text 2")
+    assert Submission.objects.filter(assignment__worker=worker).count() == 1
