@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "datadam.datasets",
     "datadam.operations",
     "datadam.qualifications",
+    "datadam.skills",
+    "datadam.recommendations",
+    "datadam.reviewchecks",
 ]
 
 MIDDLEWARE = [

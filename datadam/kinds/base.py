@@ -55,3 +55,16 @@ class TaskKind(ABC):
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         """The class labels an answer holds, for crowd-label aggregation across items."""
         return []
+
+    def answer_matches(self, answer: Any, gold: Any, config: dict[str, Any]) -> bool:
+        """Whether a worker's answer counts as equal to a known (gold) answer.
+
+        The default compares the answers as given; kinds with a looser notion of "the same
+        answer" (order, tolerance) override it.
+        """
+        return answer == gold
+
+    def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
+        """A valid answer that differs from ``gold`` (for known-bad review controls), or
+        None when the kind cannot make one. Must be deterministic."""
+        return None

@@ -169,7 +169,17 @@ def qualification_names(reqs: list[ProjectRequirement]) -> dict[int, str]:
 
 
 def claim_refusals(*, worker: Any, project_id: int) -> list[str]:
-    """Why ``worker`` may not claim work in the project (empty: they may).
+    """Why ``worker`` may not claim work in the project (empty: they may): the project's
+    requirements, then its skill gate and invitation-only setting (``skills.gates``)."""
+    from datadam.skills.gates import skill_refusals
+
+    return _requirement_refusals(worker, project_id) + skill_refusals(
+        worker=worker, project_id=project_id
+    )
+
+
+def _requirement_refusals(worker: Any, project_id: int) -> list[str]:
+    """Why ``worker`` does not meet the project's requirement row (empty: they do).
 
     One query: the project's requirement row (looked up by its primary key) with the worker's
     profile fields and their active levels attached as scalar subqueries, which the database

@@ -247,7 +247,9 @@ def _ids(values: list[str]) -> list[int]:
 def approve_rest(request: HttpRequest, project_id: int) -> HttpResponse:
     """Approve every answer of the batch that nobody has decided yet; each stands alone."""
     project = _project_or_404(request.user, project_id)
-    decided = batch_reviews(project=project, submission_ids=_ids(request.POST.getlist("ids")))
+    decided = batch_reviews(
+        project=project, submission_ids=_ids(request.POST.getlist("ids")), reviewer=request.user
+    )
     fragments: list[str] = []
     approved = failed = 0
     for pk, review in decided.items():
