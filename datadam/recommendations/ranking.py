@@ -125,7 +125,7 @@ def rank_workers(
     skills: dict[int, dict[tuple[str, str], WorkerSkill]] = {}
     for row in WorkerSkill.objects.filter(worker_id__in=list(workers)):
         skills.setdefault(row.worker_id, {})[(row.kind, row.tag)] = row
-    profiles = WorkerProfile.objects.filter(user_id__in=list(workers)).in_bulk(field_name="user")
+    profiles = {p.user_id: p for p in WorkerProfile.objects.filter(user_id__in=list(workers))}
     qids = [int(c.value) for c in criteria if c.name == "qualification"]
     quals: dict[int, dict[int, int]] = {}
     if qids:
