@@ -75,7 +75,8 @@ def test_settings_are_checked_and_scoped(gold_project, make_client_org, client_o
     with pytest.raises(NotFound):
         project_skills_set(user=other, project_id=project.pk, tags=["x"])
     project_skills_set(user=client_org[0], project_id=project.pk, tags=["A", "a", "b"])
-    assert AuditEvent.objects.filter(action="skills.project_set", project_id=project.pk).count() == 1
+    events = AuditEvent.objects.filter(action="skills.project_set", project_id=project.pk)
+    assert events.count() == 1 and events.get().data["tags"] == ["a", "b"]
 
 
 def test_skill_gate_refuses_claims_until_the_skill_is_there(
