@@ -14,7 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         if user.is_worker:
             links += [("/work/", _("Tasks")), ("/work/mine/", _("My work")),
-                      ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications"))]
+                      ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications")),
+                      ("/skills/", _("Skills")), ("/talent/invitations/", _("Invitations"))]
             if user.is_reviewer:
                 links.append(("/review/", _("Review")))
             links.append(("/accounts/profile/", _("Profile")))
@@ -25,7 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.is_operator:
             links += [("/ops/payouts/", _("Payouts")), ("/ops/users/", _("Users")),
                       ("/ops/audit/", _("Audit log")),
-                      ("/qualifications/credentials/", _("Credentials")), ("/admin/", _("Admin"))]
+                      ("/qualifications/credentials/", _("Credentials")),
+                      ("/review-checks/", _("Reviewer checks")), ("/admin/", _("Admin"))]
     path = request.path
     best = max((href for href, _label in links if path.startswith(href)), key=len, default="")
     return {"nav_links": [{"href": h, "label": label, "current": h == best} for h, label in links]}

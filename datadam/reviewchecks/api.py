@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import selectors, services
 from .models import ReviewerBlock
@@ -59,4 +59,4 @@ def blocks(request: HttpRequest):
 def lift(request: HttpRequest, block_id: int):
     """Operators: let the reviewer review the project again."""
     services.reviewer_block_lift(user=request.auth, block_id=block_id)
-    return 204, None
+    return Status(204, None)

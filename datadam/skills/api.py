@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from datadam.errors import PermissionDenied
 from datadam.projects.services import project_for_manager
@@ -74,7 +74,7 @@ def refresh_all(request: HttpRequest):
     """Operators: queue the job that recomputes everyone's skills."""
     if not request.auth.is_operator:
         raise PermissionDenied("operators only")
-    return 202, {"task_id": str(skills_compute_task.enqueue().id)}
+    return Status(202, {"task_id": str(skills_compute_task.enqueue().id)})
 
 
 @router.get("/workers/{worker_id}/skills", response=list[SkillOut])
