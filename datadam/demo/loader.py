@@ -20,6 +20,7 @@ from datadam.rewards.services import account_topup, payout_request
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .media import SHAPES, save_shape
+from .skills import demo_skills
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -214,9 +215,14 @@ def demo_load(*, verbose: bool = True) -> None:
             )
     payout_request(worker=workers[0], amount=20)
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
+    extra = demo_skills(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
+                        sentiment=sentiment, truth=truth, sentiment_truth=dict(TEXTS))
     if verbose:
         _print_accounts()
-        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {topics.name!r} (draft)")
+        print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {topics.name!r} (draft), "
+              f"{extra['triage'].name!r} (invitation only)")
+        print("Skills: /skills/ (workers), /talent/projects/"
+              f"{extra['triage'].pk}/ (client: find workers), /review-checks/ (operator)")
 
 
 def demo_qualifications(*, operator: User, client: User, shapes, workers: list[User]) -> None:
