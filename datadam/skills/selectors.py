@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from datadam.accounts.models import Role, User
 from datadam.errors import NotFound
 from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager
@@ -43,7 +44,11 @@ def project_worker_skills(*, user: Any, project_id: int, limit: int = 200) -> di
 def worker_skills_for(*, user: Any, worker_id: int) -> QuerySet[WorkerSkill]:
     """One worker's skills as ``user`` may see them: their own, a client's only for workers
     who worked on one of its organizations' projects, an operator's all. Else 404."""
-    if user.is_operator or user.pk == worker_id:
+    if not 0 < worker_id < 2**63:
+        raise NotFound("worker not found")
+    if user.pk == worker_id or (
+        user.is_operator and User.objects.filter(pk=worker_id, role=Role.WORKER).exists()
+    ):
         return WorkerSkill.objects.filter(worker_id=worker_id).order_by("-kind", "tag")
     if user.is_client and Assignment.objects.filter(
         worker_id=worker_id, project__organization__membership__user=user

@@ -53,11 +53,11 @@ def test_skill_settings_put_and_get(worked, api, client_org, make_client_org):
     owner = api(client_org[0])
     body = {"tags": ["Boxes"], "min_skill": 0.3, "bonus_skill": 0.6, "bonus_percent": 20,
             "invite_only": True}
-    res = owner._call("put", f"projects/{project.pk}/skill-settings", body)
+    res = owner.put(f"projects/{project.pk}/skill-settings", body)
     assert res.status_code == 200, res.content
     assert res.json()["tags"] == ["boxes"]
     assert owner.get(f"projects/{project.pk}/skill-settings").json()["bonus_percent"] == 20
-    bad = owner._call("put", f"projects/{project.pk}/skill-settings", {"min_skill": 2})
+    bad = owner.put(f"projects/{project.pk}/skill-settings", {"min_skill": 2})
     assert bad.status_code == 422
     stranger = api(make_client_org()[0])
     assert stranger.get(f"projects/{project.pk}/skill-settings").status_code == 404
