@@ -75,16 +75,22 @@ def _debug() -> bool:
 def cmd_worker(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="datadam worker")
     parser.add_argument("--sweep-every", type=float, default=30.0)
+    parser.add_argument("--skills-every", type=float, default=600.0)
     args = parser.parse_args(argv)
     _django()
     from django.core.management import call_command
 
+    from datadam.skills.tasks import skills_compute_task
     from datadam.work.tasks import sweep_task
 
     def tick() -> None:
+        skills_due = 0.0
         while True:
             try:
                 sweep_task.enqueue()
+                if time.monotonic() >= skills_due:
+                    skills_compute_task.enqueue()  # everyone's skills; safe to run twice
+                    skills_due = time.monotonic() + args.skills_every
             except Exception as exc:  # keep ticking through a passing database error
                 print(f"sweep enqueue failed: {exc}", file=sys.stderr)
             time.sleep(args.sweep_every)

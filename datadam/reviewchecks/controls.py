@@ -4,7 +4,8 @@ A control is a gold item (``Item.gold``) shown as if a worker had answered it: w
 answer (known-good: approving is right) or with the kind's ``wrong_answer`` (known-bad:
 rejecting or returning is right). Controls are built on the fly; only the reviewer's
 decision is stored (``ControlDecision``). A control's card carries an id in a range no
-submission uses (``CONTROL_ID_BASE`` and up), so ``review_decide`` can route it here.
+submission uses (``CONTROL_ID_BASE`` and up), so ``review_decide`` can route it here; a
+secret bit per item keeps the id from telling a good control from a bad one.
 
 No gold leaks to workers: a reviewer who is also a worker only gets controls from gold items
 they have answered already, which no worker is ever given twice.
@@ -13,10 +14,12 @@ they have answered already, which no worker is ever given twice.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import statistics
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,15 +38,22 @@ CONTROL_EVERY = 8  # one control per this many real answers in a batch, at least
 CANDIDATES = 200
 
 
+def _flip(item_id: int) -> int:
+    """A secret bit per item, so an id's parity does not tell a good control from a bad one."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"control:{item_id}".encode(), "sha256")
+    return digest.digest()[0] & 1
+
+
 def control_id(item_id: int, good: bool) -> int:
-    return CONTROL_ID_BASE + item_id * 2 + int(good)
+    return CONTROL_ID_BASE + item_id * 2 + (int(good) ^ _flip(item_id))
 
 
 def parse_control_id(public_id: int) -> tuple[int, bool] | None:
+    """(item id, good) of a control id, or None for an ordinary submission id."""
     if public_id < CONTROL_ID_BASE:
         return None
-    rest = public_id - CONTROL_ID_BASE
-    return rest // 2, bool(rest % 2)
+    item_id, bit = divmod(public_id - CONTROL_ID_BASE, 2)
+    return item_id, bool(bit ^ _flip(item_id))
 
 
 def _order(reviewer_id: int, item_id: int, good: bool) -> str:
@@ -178,6 +188,14 @@ def control_decide(
         )
         reviewer_evaluate(reviewer=reviewer, project=project)
     return _as_review(row)
+
+
+def control_project(public_id: int) -> Project | None:
+    """The project of a control id (None for an ordinary submission id or an unknown one)."""
+    parsed = parse_control_id(public_id)
+    if parsed is None:
+        return None
+    return Project.objects.filter(items__pk=parsed[0], items__gold__isnull=False).first()
 
 
 def reviewer_blocked(user: Any, project: Project) -> bool:

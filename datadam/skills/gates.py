@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from .models import ProjectSkills, WorkerSkill
@@ -22,28 +22,58 @@ def _accepted(worker_id: int, project_id: int) -> Any:
     )
 
 
+def _messages(*, min_skill: float | None, invite_only: bool, invited: bool, kind: str,
+              have: float | None) -> list[str]:
+    out: list[str] = []
+    if invite_only and not invited:
+        out.append(_("This project is by invitation only."))
+    if min_skill is not None and (have is None or have < min_skill):
+        out.append(
+            _("This project needs a skill of %(need).2f in %(kind)s; yours is %(have)s.")
+            % {"need": min_skill, "kind": kind, "have": "—" if have is None else f"{have:.2f}"}
+        )
+    return out
+
+
+def gate_annotations(worker: Any) -> dict[str, Any]:
+    """Annotations for a ProjectRequirement query (rows keyed by project): the project's skill
+    gate and the worker's figures for it, read in the same query (see ``claim_refusals``)."""
+    from datadam.recommendations.models import Invitation, InvitationStatus
+
+    gate = ProjectSkills.objects.filter(project_id=OuterRef("pk"))
+    return {
+        "g_min": Subquery(gate.values("min_skill")[:1]),
+        "g_invite": Subquery(gate.values("invite_only")[:1]),
+        "g_kind": F("project__kind"),
+        "g_have": Subquery(
+            WorkerSkill.objects.filter(worker_id=worker.pk, tag="", kind=OuterRef("project__kind"))
+            .values("lower")[:1]
+        ),
+        "g_invited": Exists(Invitation.objects.filter(
+            worker_id=worker.pk, project_id=OuterRef("pk"), status=InvitationStatus.ACCEPTED
+        )),
+    }
+
+
+def gate_refusals(row: Any) -> list[str]:
+    """Messages for a row annotated with ``gate_annotations``."""
+    return _messages(min_skill=row.g_min, invite_only=bool(row.g_invite),
+                     invited=bool(row.g_invited), kind=row.g_kind, have=row.g_have)
+
+
 def skill_refusals(*, worker: Any, project_id: int) -> list[str]:
     """Messages for each skill or invitation condition the worker does not meet."""
     gate = ProjectSkills.objects.filter(project_id=project_id).select_related("project").first()
     if gate is None or (gate.min_skill is None and not gate.invite_only):
         return []
-    out: list[str] = []
-    if gate.invite_only and not _accepted(worker.pk, project_id).exists():
-        out.append(_("This project is by invitation only."))
-    if gate.min_skill is not None:
-        kind = gate.project.kind
-        have = (
-            WorkerSkill.objects.filter(worker_id=worker.pk, kind=kind, tag="")
-            .values_list("lower", flat=True)
-            .first()
-        )
-        if have is None or have < gate.min_skill:
-            out.append(
-                _("This project needs a skill of %(need).2f in %(kind)s; yours is %(have)s.")
-                % {"need": gate.min_skill, "kind": kind,
-                   "have": "—" if have is None else f"{have:.2f}"}
-            )
-    return out
+    have = (
+        WorkerSkill.objects.filter(worker_id=worker.pk, kind=gate.project.kind, tag="")
+        .values_list("lower", flat=True)
+        .first()
+    )
+    return _messages(min_skill=gate.min_skill, invite_only=gate.invite_only,
+                     invited=_accepted(worker.pk, project_id).exists(),
+                     kind=gate.project.kind, have=have)
 
 
 def skill_projects_filter(worker: Any) -> Q:

@@ -74,3 +74,27 @@ def test_reviewer_checks_page_is_for_operators(operator, reviewer, worker):
     assert signed_in(operator).get("/review-checks/").status_code == 200
     assert signed_in(reviewer).get("/review-checks/").status_code == 302
     assert signed_in(worker).get("/review-checks/").status_code == 403
+
+
+def test_batch_page_mixes_in_a_control_that_decides_like_any_card(gold_project, make_user,
+                                                                   do_work):
+    from datadam.reviewchecks.controls import CONTROL_ID_BASE
+    from datadam.reviewchecks.models import ControlDecision
+
+    project = gold_project(items=8, gold=3, overlap=2)
+    reviewer = make_user(Role.WORKER, reviewer=True)
+    for _ in range(3):
+        do_work(project, reviewer)
+    worker = make_user(Role.WORKER)
+    for _ in range(3):
+        do_work(project, worker)
+    c = signed_in(reviewer)
+    html = c.get(f"/review/projects/{project.pk}/").content.decode()
+    assert html.count('class="sub rcard') == 4
+    assert "4 answers waiting" in html
+    ids = [int(x) for x in __import__("re").findall(r'data-sub="(\d+)"', html)]
+    control = next(i for i in ids if i >= CONTROL_ID_BASE)
+    res = c.post(f"/review/submissions/{control}/decide/", {"decision": "approve"},
+                 headers={"HX-Request": "true"})
+    assert res.status_code == 200 and 'data-decision="approve"' in res.content.decode()
+    assert ControlDecision.objects.filter(reviewer=reviewer).count() == 1
