@@ -52,8 +52,13 @@ def recommendation_search(
         raise InvalidInput(f"describe the workers in at most {MAX_QUERY} characters")
     filters = filters or {}
     min_skill = filters.get("min_skill")
-    if min_skill is not None and not 0 <= float(min_skill) <= 1:
-        raise InvalidInput("min_skill must be between 0 and 1")
+    if min_skill is not None:
+        try:
+            min_skill = float(min_skill)
+        except (TypeError, ValueError):
+            raise InvalidInput("min_skill must be a number between 0 and 1") from None
+        if not 0 <= min_skill <= 1:
+            raise InvalidInput("min_skill must be between 0 and 1")
     project = project_for_manager(user=user, project_id=project_id)
     parsed = parse_query(query or "", vocabulary(user=user))
     criteria = list(parsed.criteria) + _filters_as_criteria(filters)
@@ -62,7 +67,7 @@ def recommendation_search(
     ).values_list("worker_id", flat=True))
     matches = rank_workers(
         criteria=criteria, kind=project.kind,
-        min_skill=None if min_skill is None else float(min_skill), exclude=invited, limit=limit,
+        min_skill=min_skill, exclude=invited, limit=limit,
     )
     with transaction.atomic():
         audit_record(

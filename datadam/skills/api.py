@@ -65,7 +65,7 @@ def my_skills(request: HttpRequest):
 @router.post("/skills/me/refresh", response=list[SkillOut])
 def refresh_mine(request: HttpRequest):
     """Recompute your skills now from your work."""
-    services.skills_compute(worker_ids=[request.auth.pk])
+    services.skills_compute(worker_ids=[request.auth.pk], actor=request.auth)
     return list(selectors.my_skills(worker=request.auth))
 
 

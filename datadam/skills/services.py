@@ -22,11 +22,14 @@ TAG_RE = re.compile(r"^[\w-]{1,64}$")
 MAX_TAGS = 20
 
 
-def skills_compute(*, worker_ids: Iterable[int] | None = None) -> dict[str, int]:
+def skills_compute(
+    *, worker_ids: Iterable[int] | None = None, actor: Any = None
+) -> dict[str, int]:
     """Recompute the skill rows of the given workers (None: everyone who has worked).
 
     Idempotent: rows are rewritten from the work itself and rows no longer backed by any work
-    are removed, so running it twice (or concurrently) ends in the same rows.
+    are removed, so running it twice (or concurrently) ends in the same rows. ``actor`` is
+    who asked (None: the background job); each run is audited with its counts.
     """
     wanted = None if worker_ids is None else {int(w) for w in worker_ids}
     tallies = skill_tallies(wanted)
@@ -59,6 +62,11 @@ def skills_compute(*, worker_ids: Iterable[int] | None = None) -> dict[str, int]
                 },
             )
             written += 1
+        audit_record(
+            actor=actor, action="skills.compute", target_type="skills",
+            data={"workers": None if wanted is None else sorted(wanted)[:100],
+                  "written": written, "removed": len(gone)},
+        )
     return {"written": written, "removed": len(gone)}
 
 

@@ -34,7 +34,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
-    services.skills_compute(worker_ids=[request.user.pk])
+    services.skills_compute(worker_ids=[request.user.pk], actor=request.user)
     messages.success(request, _("Your skills were recomputed from your work."))
     return redirect("skills:mine")
 
