@@ -108,9 +108,10 @@ def _score_one(
             return (0.5 if c.native else 1.0), _("speaks %(lang)s") % {"lang": c.value}
         return 0.0, _("does not list %(lang)s") % {"lang": c.value}
     have = {"region": profile.region, "occupation": profile.occupation}.get(c.name, "")
-    if have and have.casefold() == c.value.casefold():
-        return 1.0, f"{c.name}: {have}"
-    return 0.0, f"{c.name}: {have or '—'}"
+    label = _("lives in %(v)s") if c.name == "region" else _("works as %(v)s")
+    return (1.0 if have and have.casefold() == c.value.casefold() else 0.0), label % {
+        "v": have or "—"
+    }
 
 
 def rank_workers(

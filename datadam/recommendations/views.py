@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from datadam.errors import DomainError
@@ -14,6 +15,13 @@ from datadam.projects.views._common import console_view, managed_project
 
 from . import selectors, services
 from .forms import InviteForm, SearchForm
+
+CRITERIA = {
+    "accuracy": gettext_lazy("Careful and accurate"), "speed": gettext_lazy("Fast"),
+    "kind": gettext_lazy("Skilled in"), "tag": gettext_lazy("Skill tag"),
+    "language": gettext_lazy("Language"), "region": gettext_lazy("Region"),
+    "occupation": gettext_lazy("Occupation"), "qualification": gettext_lazy("Qualification"),
+}
 
 
 @console_view
@@ -31,8 +39,11 @@ def recommend(request: HttpRequest, project_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
     _p, invitations = selectors.project_invitations(user=request.user, project_id=project.pk)
+    criteria = [{"c": c, "label": CRITERIA.get(c.name, c.name)}
+                for c in (parsed.criteria if parsed else ())]
     return render(request, "recommendations/recommend.html", {
         "project": project, "form": form, "parsed": parsed, "matches": matches,
+        "criteria": criteria,
         "invitations": invitations[:100],
     })
 
