@@ -52,17 +52,13 @@ class TaskKind(ABC):
         """Compact template showing an item with one answer, for review screens."""
         return f"{self.slug}/review.html"
 
+    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
+        """Whether a validated answer equals a gold (known) answer; kinds may loosen this."""
+        return answer == gold
+
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         """The class labels an answer holds, for crowd-label aggregation across items."""
         return []
-
-    def answer_matches(self, answer: Any, gold: Any, config: dict[str, Any]) -> bool:
-        """Whether a worker's answer counts as equal to a known (gold) answer.
-
-        The default compares the answers as given; kinds with a looser notion of "the same
-        answer" (order, tolerance) override it.
-        """
-        return answer == gold
 
     def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
         """A valid answer that differs from ``gold`` (for known-bad review controls), or

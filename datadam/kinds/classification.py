@@ -84,31 +84,14 @@ class ClassificationKind(TaskKind):
             return {"labels": form.getlist("labels")}
         return {"label": form.get("label", "")}
 
+    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
+        """The same label, or the same set of labels (order does not matter)."""
+        return sorted(self.labels_of(answer)) == sorted(self.labels_of(gold))
+
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         if "labels" in answer:
             return list(answer["labels"])
         return [answer["label"]] if "label" in answer else []
-
-    def answer_matches(self, answer: Any, gold: Any, config: dict[str, Any]) -> bool:
-        """Same label; for multi-label projects the same set of labels (order ignored)."""
-        if not isinstance(answer, dict) or not isinstance(gold, dict):
-            return False
-        if config.get("multi_label") or "labels" in gold:
-            return set(answer.get("labels") or []) == set(gold.get("labels") or [])
-        return answer.get("label") is not None and answer.get("label") == gold.get("label")
-
-    def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
-        """The first label of the set that is not the gold one (multi-label: the first label
-        toggled in or out of the gold set)."""
-        labels = list(config.get("labels") or [])
-        if not isinstance(gold, dict) or not labels:
-            return None
-        if config.get("multi_label"):
-            chosen = set(gold.get("labels") or [])
-            flipped = chosen ^ {labels[0]}
-            return {"labels": [lb for lb in labels if lb in flipped]}
-        others = [lb for lb in labels if lb != gold.get("label")]
-        return {"label": others[0]} if others else None
 
     def aggregate(
         self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
@@ -133,3 +116,15 @@ class ClassificationKind(TaskKind):
         counts = Counter(a["label"] for a in answers)
         label, votes = min(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 1 << 30)))
         return {"label": label, "confidence": round(votes / n, 4), "answers": n}
+
+    def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
+        """The first label of the set that is not the gold one (multi-label: the first label
+        toggled in or out of the gold set)."""
+        labels = list(config.get("labels") or [])
+        if not isinstance(gold, dict) or not labels:
+            return None
+        if config.get("multi_label"):
+            flipped = set(gold.get("labels") or []) ^ {labels[0]}
+            return {"labels": [lb for lb in labels if lb in flipped]}
+        others = [lb for lb in labels if lb != gold.get("label")]
+        return {"label": others[0]} if others else None

@@ -79,20 +79,19 @@ def _tally_answers(
     )
     for item_id, worker_id, answer, duration, gold in rows.iterator(chunk_size=2000):
         by_item[item_id].append((worker_id, answer, duration, gold))
-    config = project.config or {}
     for answers in by_item.values():
         for worker_id, answer, duration, gold in answers:
             if worker_ids is not None and worker_id not in worker_ids:
                 continue
             others = [a for w, a, _d, _g in answers if w != worker_id]
-            agreed = sum(1 for a in others if kind.answer_matches(a, answer, config))
+            agreed = sum(1 for a in others if kind.answer_matches(a, answer))
             for key in _scopes(worker_id, project.kind, tags):
                 t = out.setdefault(key, Tally())
                 t.answers += 1
                 t.durations.append(duration)
                 if gold is not None:
                     t.gold_total += 1
-                    t.gold_correct += int(kind.answer_matches(answer, gold, config))
+                    t.gold_correct += int(kind.answer_matches(answer, gold))
                 if others:
                     t.agree_items += 1
                     t.agree_share += agreed / len(others)
@@ -128,7 +127,7 @@ def skill_tallies(worker_ids: set[int] | None = None) -> dict[Key, Tally]:
     pids = set(assignments.values_list("project_id", flat=True).distinct())
     tags = project_tags(pids)
     out: dict[Key, Tally] = {}
-    for project in Project.objects.filter(pk__in=pids).only("pk", "kind", "config"):
+    for project in Project.objects.filter(pk__in=pids).only("pk", "kind"):
         _tally_answers(project, tags.get(project.pk, []), worker_ids, out)
         _tally_reviews(project, tags.get(project.pk, []), worker_ids, out)
     return out
