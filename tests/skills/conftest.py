@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -11,13 +10,16 @@ from datadam.projects.models import Item, Project
 
 
 @pytest.fixture
-def gold_project(make_project) -> Callable[..., Project]:
-    """A launched text classification project whose first ``gold`` items are gold "pos"."""
+def mark_gold() -> Callable[[Project, int], None]:
+    """Make the first ``n`` items of a project gold ("pos").
 
-    def make(*, items: int = 6, gold: int = 3, **fields: Any) -> Project:
-        project = make_project(items=items, **fields)
+    Tests call it after the work and its reviews are done: skills are computed from
+    ``Item.gold`` whenever they are computed, and answers on items that are gold when
+    submitted may be decided at once by the gold questions of the quality app.
+    """
+
+    def mark(project: Project, n: int) -> None:
         ids = list(Item.objects.filter(project=project).order_by("pk").values_list("pk", flat=True))
-        Item.objects.filter(pk__in=ids[:gold]).update(gold={"label": "pos"})
-        return project
+        Item.objects.filter(pk__in=ids[:n]).update(gold={"label": "pos"})
 
-    return make
+    return mark

@@ -12,12 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def worked(gold_project, make_user, do_work, reviewer):
-    project = gold_project(items=4, gold=2)
+def worked(make_project, mark_gold, make_user, do_work, reviewer):
+    project = make_project(items=4)
     worker = make_user(Role.WORKER)
     for _ in range(3):
         s = do_work(project, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(project, 2)
     skills_compute()
     return project, worker
 
@@ -108,17 +109,18 @@ def test_reviewer_scores_visibility(api, reviewer, operator):
 
 
 def test_controls_in_the_api_batch_look_like_work_and_are_scored(
-    gold_project, make_user, do_work, api
+    make_project, mark_gold, make_user, do_work, api
 ):
     from datadam.reviewchecks.models import ControlDecision
 
-    project = gold_project(items=10, gold=4, overlap=2)
+    project = make_project(items=10, overlap=2)
     reviewer = make_user(Role.WORKER, reviewer=True)
     for _ in range(4):
         do_work(project, reviewer)
     worker = make_user(Role.WORKER)
     for _ in range(4):
         do_work(project, worker)
+    mark_gold(project, 4)
     batch = api(reviewer).get(f"review/projects/{project.pk}/batch").json()
     assert len(batch["submissions"]) == 5
     assert {tuple(sorted(s)) for s in batch["submissions"]} == {

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_client_recommends_and_invites_then_worker_accepts(
-    browser, live_server, page, browser_login, gold_project, make_project, make_user, do_work,
+    browser, live_server, page, browser_login, mark_gold, make_project, make_user, do_work,
     reviewer, client_org,
 ):
-    history = gold_project(items=4, gold=4)
+    history = make_project(items=4)
     worker = make_user(Role.WORKER)
     worker.display_name = "Min-ji"
     worker.save()
@@ -26,6 +26,7 @@ def test_client_recommends_and_invites_then_worker_accepts(
     for _ in range(4):
         s = do_work(history, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(history, 4)
     skills_compute()
     target = make_project(items=2, reward=1)
     project_skills_set(user=client_org[0], project_id=target.pk, invite_only=True)

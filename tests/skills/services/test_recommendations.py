@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def crowd(gold_project, make_user, do_work, reviewer, client_org):
+def crowd(make_project, mark_gold, make_user, do_work, reviewer, client_org):
     """Three workers with history in a tagged "boxes" project: ``good`` right on all gold and
     Korean, ``sloppy`` wrong on the gold, ``fresh`` without work but in Busan."""
-    history = gold_project(items=8, gold=8, overlap=2)
+    history = make_project(items=8, overlap=2)
     project_skills_set(user=client_org[0], project_id=history.pk, tags=["boxes"])
     good, sloppy, fresh = (make_user(Role.WORKER) for _ in range(3))
     WorkerProfile.objects.create(user=good, languages=["ko", "en"], region="Seoul",
@@ -39,6 +39,7 @@ def crowd(gold_project, make_user, do_work, reviewer, client_org):
         s = do_work(history, sloppy, {"label": "neg"})
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="reject",
                       reason_code="wrong_answer")
+    mark_gold(history, 8)
     skills_compute()
     return history, good, sloppy, fresh
 

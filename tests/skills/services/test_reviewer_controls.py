@@ -20,15 +20,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(gold_project, make_user, do_work):
+def setup(make_project, mark_gold, make_user, do_work):
     """A project of 20 items, the first 12 gold; the reviewer (a worker) answered the gold
     items; another worker has 12 answers waiting."""
-    project = gold_project(items=20, gold=12, overlap=2)
+    project = make_project(items=20, overlap=2)
     reviewer = make_user(Role.WORKER, reviewer=True)
     for _ in range(12):
         do_work(project, reviewer)
     worker = make_user(Role.WORKER)
     waiting = [do_work(project, worker) for _ in range(12)]
+    mark_gold(project, 12)
     return project, reviewer, waiting
 
 
@@ -52,13 +53,14 @@ def test_controls_are_mixed_in_stably_and_look_like_work(setup):
     assert [s.pk for s in again["submissions"]] == [s.pk for s in batch["submissions"]]
 
 
-def test_no_controls_from_gold_the_reviewer_could_still_be_given(gold_project, make_user,
-                                                                  do_work):
-    project = gold_project(items=10, gold=3, overlap=2)
+def test_no_controls_from_gold_the_reviewer_could_still_be_given(make_project, mark_gold,
+                                                                  make_user, do_work):
+    project = make_project(items=10, overlap=2)
     reviewer = make_user(Role.WORKER, reviewer=True)
     worker = make_user(Role.WORKER)
     for _ in range(5):
         do_work(project, worker)
+    mark_gold(project, 3)
     assert controls_in(review_batch(reviewer=reviewer, project=project)) == []
 
 

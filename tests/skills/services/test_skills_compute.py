@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_skill_rows_come_from_gold_agreement_reviews_and_speed(
-    gold_project, make_user, do_work, reviewer, client_org
+    make_project, mark_gold, make_user, do_work, reviewer, client_org
 ):
-    project = gold_project(items=3, gold=2, overlap=2)
+    project = make_project(items=3, overlap=2)
     project_skills_set(user=client_org[0], project_id=project.pk, tags=["Medical"])
     a, b = make_user(Role.WORKER), make_user(Role.WORKER)
     # Items in order: gold pos, gold pos, plain. A: pos, neg, neu. B: pos, pos, pos.
@@ -32,6 +32,7 @@ def test_skill_rows_come_from_gold_agreement_reviews_and_speed(
                   reason_code="wrong_answer")
     review_decide(reviewer=reviewer, submission_id=subs_a[2].pk, decision="return",
                   reason_code="incomplete")
+    mark_gold(project, 2)
 
     assert skills_compute() == {"written": 4, "removed": 0}
     row = WorkerSkill.objects.get(worker=a, kind="text_classification")
@@ -50,10 +51,12 @@ def test_skill_rows_come_from_gold_agreement_reviews_and_speed(
     assert best.lower > row.lower
 
 
-def test_the_job_is_idempotent_and_drops_rows_without_work(gold_project, make_user, do_work):
-    project = gold_project(items=2, gold=1)
+def test_the_job_is_idempotent_and_drops_rows_without_work(make_project, mark_gold, make_user,
+                                                           do_work):
+    project = make_project(items=2)
     worker = make_user(Role.WORKER)
     do_work(project, worker)
+    mark_gold(project, 1)
     first = skills_compute()
     snapshot = list(WorkerSkill.objects.values("worker", "kind", "tag", "score", "lower"))
     assert skills_compute_task.call() == {"written": first["written"], "removed": 0}
@@ -63,8 +66,8 @@ def test_the_job_is_idempotent_and_drops_rows_without_work(gold_project, make_us
     assert not WorkerSkill.objects.filter(tag="ghost").exists()
 
 
-def test_settings_are_checked_and_scoped(gold_project, make_client_org, client_org):
-    project = gold_project()
+def test_settings_are_checked_and_scoped(make_project, make_client_org, client_org):
+    project = make_project()
     with pytest.raises(InvalidInput):
         project_skills_set(user=client_org[0], project_id=project.pk, min_skill=1.5)
     with pytest.raises(InvalidInput):
@@ -80,13 +83,13 @@ def test_settings_are_checked_and_scoped(gold_project, make_client_org, client_o
 
 
 def test_skill_gate_refuses_claims_until_the_skill_is_there(
-    gold_project, make_project, make_user, do_work, client_org, reviewer
+    make_project, mark_gold, make_user, do_work, client_org, reviewer
 ):
     from datadam.errors import PermissionDenied
     from datadam.work.selectors import feed_projects
     from datadam.work.services import assignment_claim
 
-    practice = gold_project(items=6, gold=6)
+    practice = make_project(items=6)
     gated = make_project(items=2)
     project_skills_set(user=client_org[0], project_id=gated.pk, min_skill=0.5)
     worker = make_user(Role.WORKER)
@@ -97,15 +100,16 @@ def test_skill_gate_refuses_claims_until_the_skill_is_there(
     for _ in range(6):
         s = do_work(practice, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(practice, 6)
     skills_compute(worker_ids=[worker.pk])
     assert gated in feed_projects(worker=worker)
     assert assignment_claim(worker=worker, project_id=gated.pk) is not None
 
 
 def test_skill_bonus_is_paid_once_from_the_organization(
-    gold_project, make_user, do_work, reviewer, client_org, balance_of, ledger_ok
+    make_project, mark_gold, make_user, do_work, reviewer, client_org, balance_of, ledger_ok
 ):
-    project = gold_project(items=8, gold=8, reward=10)
+    project = make_project(items=8, reward=10)
     project_skills_set(user=client_org[0], project_id=project.pk, bonus_skill=0.5,
                        bonus_percent=50)
     worker = make_user(Role.WORKER)
@@ -113,6 +117,7 @@ def test_skill_bonus_is_paid_once_from_the_organization(
         s = do_work(project, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
     assert not LedgerTransaction.objects.filter(kind="bonus").exists()  # no skill row yet
+    mark_gold(project, 6)
     skills_compute(worker_ids=[worker.pk])
     before = balance_of(worker)
     s = do_work(project, worker)

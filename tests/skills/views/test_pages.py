@@ -21,11 +21,12 @@ def signed_in(user) -> Client:
     return c
 
 
-def test_worker_skills_page_and_refresh(gold_project, make_user, do_work, reviewer):
-    project = gold_project(items=3, gold=3)
+def test_worker_skills_page_and_refresh(make_project, mark_gold, make_user, do_work, reviewer):
+    project = make_project(items=3)
     worker = make_user(Role.WORKER)
     s = do_work(project, worker)
     review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(project, 3)
     c = signed_in(worker)
     assert "No skills yet" in c.get("/skills/").content.decode()
     res = c.post("/skills/refresh/", follow=True)
@@ -48,15 +49,16 @@ def test_client_project_skills_page_saves_and_scopes(make_project, client_org, m
     assert other.get(f"/talent/projects/{project.pk}/").status_code == 404
 
 
-def test_recommend_page_and_invitation_pages(gold_project, make_project, make_user, do_work,
+def test_recommend_page_and_invitation_pages(mark_gold, make_project, make_user, do_work,
                                              reviewer, client_org):
-    history = gold_project(items=3, gold=3)
+    history = make_project(items=3)
     worker = make_user(Role.WORKER)
     worker.display_name = "Careful Kim"
     worker.save()
     for _ in range(3):
         s = do_work(history, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(history, 3)
     skills_compute()
     target = make_project(items=2)
     c = signed_in(client_org[0])
@@ -76,18 +78,19 @@ def test_reviewer_checks_page_is_for_operators(operator, reviewer, worker):
     assert signed_in(worker).get("/review-checks/").status_code == 403
 
 
-def test_batch_page_mixes_in_a_control_that_decides_like_any_card(gold_project, make_user,
-                                                                   do_work):
+def test_batch_page_mixes_in_a_control_that_decides_like_any_card(make_project, mark_gold,
+                                                                   make_user, do_work):
     from datadam.reviewchecks.controls import CONTROL_ID_BASE
     from datadam.reviewchecks.models import ControlDecision
 
-    project = gold_project(items=8, gold=3, overlap=2)
+    project = make_project(items=8, overlap=2)
     reviewer = make_user(Role.WORKER, reviewer=True)
     for _ in range(3):
         do_work(project, reviewer)
     worker = make_user(Role.WORKER)
     for _ in range(3):
         do_work(project, worker)
+    mark_gold(project, 3)
     c = signed_in(reviewer)
     html = c.get(f"/review/projects/{project.pk}/").content.decode()
     assert html.count('class="sub rcard') == 4
