@@ -69,8 +69,10 @@ def demo_skills(*, client: User, reviewer: User, workers: list[User], shapes: Pr
                 sentiment_truth: dict[str, str]) -> dict[str, Any]:
     for worker, profile in zip(workers, PROFILES, strict=True):
         WorkerProfile.objects.update_or_create(user=worker, defaults=profile)
-    for item in Item.objects.filter(project=shapes).order_by("pk")[:6]:
-        Item.objects.filter(pk=item.pk).update(gold={"label": truth[item.data["image"]]})
+    if not Item.objects.filter(project=shapes, gold__isnull=False).exists():
+        # Without gold questions of its own (quality demo), six answered items become gold.
+        for item in Item.objects.filter(project=shapes).order_by("pk")[:6]:
+            Item.objects.filter(pk=item.pk).update(gold={"label": truth[item.data["image"]]})
     _reviewer_answers_gold(reviewer, sentiment, sentiment_truth)
     project_skills_set(user=client, project_id=shapes.pk, tags=["boxes", "visual"])
     project_skills_set(user=client, project_id=sentiment.pk, tags=["korean"])
