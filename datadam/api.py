@@ -76,8 +76,11 @@ def _routers() -> None:
     from datadam.projects.api import router as projects
     from datadam.qualifications.api import router as qualifications
     from datadam.quality.api import router as quality
+    from datadam.recommendations.api import router as recommendations
     from datadam.review.api import router as review
+    from datadam.reviewchecks.api import router as reviewchecks
     from datadam.rewards.api import router as rewards
+    from datadam.skills.api import router as skills
     from datadam.work.api import router as work
 
     api.add_router("", accounts)
@@ -89,6 +92,9 @@ def _routers() -> None:
     api.add_router("", qualifications)
     api.add_router("", quality)
     api.add_router("", datasets)
+    api.add_router("", skills)
+    api.add_router("", recommendations)
+    api.add_router("", reviewchecks)
 
 
 _routers()

@@ -78,21 +78,27 @@ def _debug() -> bool:
 def cmd_worker(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="datadam worker")
     parser.add_argument("--sweep-every", type=float, default=30.0)
+    parser.add_argument("--skills-every", type=float, default=600.0)
     args = parser.parse_args(argv)
     _django()
     from django.core.management import call_command
 
     from datadam.datasets.tasks import results_sweep_task
     from datadam.quality.tasks import agreement_task
+    from datadam.skills.tasks import skills_compute_task
     from datadam.work.tasks import sweep_task
 
     def tick() -> None:
+        skills_due = 0.0
         for n in itertools.count():
             try:
                 sweep_task.enqueue()
                 if n % AGREEMENT_EVERY_TICKS == 0:  # the quality agreement check, less often
                     agreement_task.enqueue()
                 results_sweep_task.enqueue()
+                if time.monotonic() >= skills_due:
+                    skills_compute_task.enqueue()  # everyone's skills; safe to run twice
+                    skills_due = time.monotonic() + args.skills_every
             except Exception as exc:  # keep ticking through a passing database error
                 print(f"sweep enqueue failed: {exc}", file=sys.stderr)
             time.sleep(args.sweep_every)

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "datadam.operations",
     "datadam.qualifications",
     "datadam.quality",
+    "datadam.skills",
+    "datadam.recommendations",
+    "datadam.reviewchecks",
 ]
 
 MIDDLEWARE = [

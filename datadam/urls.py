@@ -28,6 +28,9 @@ urlpatterns = [
     path("ops/", include("datadam.operations.urls")),
     path("qualifications/", include("datadam.qualifications.urls")),
     path("quality/", include("datadam.quality.urls")),
+    path("skills/", include("datadam.skills.urls")),
+    path("talent/", include("datadam.recommendations.urls")),
+    path("review-checks/", include("datadam.reviewchecks.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

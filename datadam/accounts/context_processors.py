@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.is_worker:
             links += [("/work/", _("Tasks")), ("/work/mine/", _("My work")),
                       ("/work/earnings/", _("Earnings")), ("/qualifications/", _("Qualifications")),
-                      ("/quality/", _("Quality"))]
+                      ("/quality/", _("Quality")),
+                      ("/skills/", _("Skills")), ("/talent/invitations/", _("Invitations"))]
             if user.is_reviewer:
                 links.append(("/review/", _("Review")))
             links.append(("/accounts/profile/", _("Profile")))
@@ -28,9 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                       ("/ops/appeals/", _("Appeals")),
                       ("/ops/organizations/", _("Organizations")), ("/ops/ledger/", _("Ledger")),
                       ("/ops/audit/", _("Audit log")),
-                      ("/qualifications/credentials/", _("Credentials")), ("/admin/", _("Admin"))]
+                      ("/qualifications/credentials/", _("Credentials")),
+                      ("/review-checks/", _("Reviewer checks")), ("/admin/", _("Admin"))]
             if all(href != "/review/" for href, _label in links):
-                links.insert(-3, ("/review/", _("Review")))
+                links.insert(-4, ("/review/", _("Review")))
     path = request.path
     best = max((href for href, _label in links if path.startswith(href)), key=len, default="")
     return {"nav_links": [{"href": h, "label": label, "current": h == best} for h, label in links]}

@@ -23,6 +23,7 @@ from datadam.work.services import assignment_claim, assignment_submit
 from .media import SHAPES, save_shape
 from .quality import demo_gold, demo_rule_hit
 from .results import demo_results
+from .skills import demo_skills
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -224,10 +225,14 @@ def demo_load(*, verbose: bool = True) -> None:
     dynamic = demo_results(client=client, workers=[*workers, reviewer], shapes=shapes,
                            sentiment=sentiment, rng=rng)
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
+    extra = demo_skills(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
+                        sentiment=sentiment, truth=truth, sentiment_truth=dict(TEXTS))
     if verbose:
         _print_accounts()
         print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
-              f"{topics.name!r} (draft)")
+              f"{topics.name!r} (draft), {extra['triage'].name!r} (invitation only)")
+        print("Skills: /skills/ (workers), /talent/projects/"
+              f"{extra['triage'].pk}/ (client: find workers), /review-checks/ (operator)")
 
 
 def demo_qualifications(*, operator: User, client: User, shapes, workers: list[User]) -> None:

@@ -60,3 +60,8 @@ class TaskKind(ABC):
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         """The class labels an answer holds, for crowd-label aggregation across items."""
         return []
+
+    def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
+        """A valid answer that differs from ``gold`` (for known-bad review controls), or
+        None when the kind cannot make one. Must be deterministic."""
+        return None

@@ -124,3 +124,15 @@ class ClassificationKind(TaskKind):
         counts = Counter(a["label"] for a in answers)
         label, votes = min(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 1 << 30)))
         return {"label": label, "confidence": round(votes / n, 4), "answers": n}
+
+    def wrong_answer(self, gold: Any, config: dict[str, Any]) -> dict[str, Any] | None:
+        """The first label of the set that is not the gold one (multi-label: the first label
+        toggled in or out of the gold set)."""
+        labels = list(config.get("labels") or [])
+        if not isinstance(gold, dict) or not labels:
+            return None
+        if config.get("multi_label"):
+            flipped = set(gold.get("labels") or []) ^ {labels[0]}
+            return {"labels": [lb for lb in labels if lb in flipped]}
+        others = [lb for lb in labels if lb != gold.get("label")]
+        return {"label": others[0]} if others else None

@@ -169,12 +169,16 @@ def qualification_names(reqs: list[ProjectRequirement]) -> dict[int, str]:
 
 
 def claim_refusals(*, worker: Any, project_id: int) -> list[str]:
-    """Why ``worker`` may not claim work in the project (empty: they may).
+    """Why ``worker`` may not claim work in the project (empty: they may): its requirements,
+    then its skill gate and invitation-only setting (``skills.gates``).
 
     One query: the project's requirement row (looked up by its primary key) with the worker's
     profile fields and their active levels attached as scalar subqueries, which the database
-    evaluates with the row. Refusing costs one more query for the names.
+    evaluates with the row (the skill gate's figures too). Refusing costs one more query for
+    the names.
     """
+    from datadam.skills.gates import gate_annotations, gate_refusals
+
     profile = WorkerProfile.objects.filter(user_id=worker.pk)
     levels = (
         WorkerQualification.objects.filter(active_holdings(), worker_id=worker.pk)
@@ -202,6 +206,7 @@ def claim_refusals(*, worker: Any, project_id: int) -> list[str]:
             w_devices=Subquery(profile.values("devices")[:1], output_field=JSONField()),
             w_attributes=Subquery(profile.values("attributes")[:1], output_field=JSONField()),
             w_levels=Subquery(levels[:1], output_field=CharField()),
+            **gate_annotations(worker),
         )
         .first()
     )
@@ -218,6 +223,6 @@ def claim_refusals(*, worker: Any, project_id: int) -> list[str]:
     )
     gaps = requirement_gaps(row, facts)
     if not gaps:
-        return []
+        return gate_refusals(row)
     names = qualification_names([row])
-    return [g.message for g in requirement_gaps(row, facts, names=names)]
+    return [g.message for g in requirement_gaps(row, facts, names=names)] + gate_refusals(row)

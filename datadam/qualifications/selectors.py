@@ -53,7 +53,10 @@ def project_gaps(*, worker: Any, project: Project) -> list[Gap]:
 
 def worker_may_work(*, worker: Any, project: Project) -> list[str]:
     """Why the worker may not work on the project, as messages (empty list: they may)."""
-    return [gap.message for gap in project_gaps(worker=worker, project=project)]
+    from datadam.skills.gates import skill_refusals
+
+    gaps = [gap.message for gap in project_gaps(worker=worker, project=project)]
+    return gaps + skill_refusals(worker=worker, project_id=project.pk)
 
 
 def _blocked(worker: Any, reqs: list[ProjectRequirement], facts: WorkerFacts | None = None) -> set:
@@ -68,11 +71,14 @@ def eligible_projects_filter(worker: Any) -> Q:
     Reads the requirements of open projects once and the worker's profile and levels once,
     and decides in Python (a worker holds a handful of qualifications).
     """
+    from datadam.skills.gates import skill_projects_filter
+
+    gates = skill_projects_filter(worker)
     reqs = list(ProjectRequirement.objects.filter(project__status=ProjectStatus.OPEN))
     if not reqs:
-        return Q()
+        return gates
     blocked = _blocked(worker, reqs)
-    return ~Q(pk__in=blocked) if blocked else Q()
+    return (~Q(pk__in=blocked) if blocked else Q()) & gates
 
 
 def unlockable_projects(*, worker: Any, limit: int = 50) -> list[dict[str, Any]]:

@@ -272,7 +272,10 @@ def requirements_set(
             "of at most 200 characters"
         ))
     clean["attributes"] = {k.strip(): v.strip() for k, v in attributes.items()}
-    asks = any(v not in (None, [], {}) for v in clean.values())
+    from datadam.skills.gates import project_gated
+
+    # A skill gate or invitation-only setting keeps the (then empty) row: claims check it.
+    asks = any(v not in (None, [], {}) for v in clean.values()) or project_gated(project.pk)
     with transaction.atomic():
         if asks:
             req, _created = ProjectRequirement.objects.update_or_create(

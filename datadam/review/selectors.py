@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Min
 
 from datadam.projects.models import Project, ProjectStatus
+from datadam.reviewchecks.controls import control_reviews, controls_interleave
 from datadam.work.models import Assignment, AssignmentStatus, Submission
 
 from .models import Decision, Review
@@ -58,6 +59,7 @@ def review_batch(*, reviewer: Any, project: Project, limit: int = BATCH_LIMIT) -
         .select_related("assignment__item")
         .order_by("assignment__submitted_at")[:limit]
     )
+    submissions = controls_interleave(reviewer=reviewer, project=project, submissions=submissions)
     return {"worker_id": head["worker_id"], "submissions": submissions}
 
 
@@ -175,9 +177,11 @@ def review_waiting(*, reviewer: Any, project: Project) -> dict[str, int]:
     )
 
 
-def batch_reviews(*, project: Project, submission_ids: Sequence[int]) -> dict[int, Review | None]:
+def batch_reviews(
+    *, project: Project, submission_ids: Sequence[int], reviewer: Any = None
+) -> dict[int, Review | None]:
     """For the given submissions of a project (others are dropped, order kept): the review
-    each already has, or None."""
+    each already has, or None. With ``reviewer``, control answers of their batch count too."""
     known = set(
         Submission.objects.filter(
             pk__in=list(submission_ids), assignment__project=project
@@ -187,4 +191,9 @@ def batch_reviews(*, project: Project, submission_ids: Sequence[int]) -> dict[in
         r.submission_id: r
         for r in Review.objects.filter(submission_id__in=known).select_related("reviewer")
     }
+    if reviewer is not None:
+        reviews.update(
+            controls := control_reviews(reviewer=reviewer, project=project, ids=submission_ids)
+        )
+        known |= set(controls)
     return {pk: reviews.get(pk) for pk in submission_ids if pk in known}

@@ -15,6 +15,7 @@ from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InsufficientFunds, InvalidInput, NotFound, PermissionDenied
 from datadam.projects.models import Item, Project, ProjectStatus, ReviewPolicy
 from datadam.projects.services import project_settle, user_can_manage
+from datadam.reviewchecks.controls import control_decide, reviewer_blocked
 from datadam.rewards.models import Account
 from datadam.rewards.services import (
     escrow_account,
@@ -22,6 +23,7 @@ from datadam.rewards.services import (
     organization_account,
     worker_account,
 )
+from datadam.skills.services import skill_bonus_pay
 from datadam.work.models import Assignment, AssignmentStatus, Submission
 
 from .models import Decision, ReasonCode, Review
@@ -31,7 +33,7 @@ AUTO_APPROVE_BATCH = 500
 
 def may_review(user: Any, project: Project) -> bool:
     """Reviewers review any project; a client's members may review their own projects."""
-    if not user.is_active:
+    if not user.is_active or reviewer_blocked(user, project):
         return False
     return bool(user.is_reviewer or user.is_operator or user_can_manage(user, project))
 
@@ -77,6 +79,7 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
             actor,
             f"approved answer #{submission.pk}",
         )
+        skill_bonus_pay(assignment=assignment, submission=submission, actor=actor)
     elif decision == Decision.REJECT:
         assignment.status = AssignmentStatus.REJECTED
         assignment.finished_at = now
@@ -136,6 +139,11 @@ def review_decide(
             _("unknown reason_code %(reason_code)s")
             % {"reason_code": repr(reason_code)}
         )
+    # A control answer (reviewer checks) is scored, never applied to work or paid.
+    if (control := control_decide(reviewer=reviewer, submission_id=submission_id,
+                                  decision=decision, reason_code=reason_code,
+                                  comment=comment)) is not None:
+        return control
     with transaction.atomic():
         submission = (
             Submission.objects.select_related("assignment__project")

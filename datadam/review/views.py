@@ -25,6 +25,7 @@ from datadam.accounts.models import User
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
 from datadam.projects.models import Project
+from datadam.reviewchecks.controls import control_project, parse_control_id
 from datadam.work.models import Submission
 
 from . import services
@@ -159,7 +160,8 @@ def batch(request: HttpRequest, project_id: int) -> HttpResponse:
         "history": (
             worker_review_history(project=project, worker_id=worker.pk) if worker else None
         ),
-        "waiting": waiting["n"],
+        # Control answers mixed into the batch count as waiting work, like they look.
+        "waiting": waiting["n"] + sum(1 for s in submissions if parse_control_id(s.pk)),
         "waiting_workers": waiting["workers"],
         "same_run": SAME_ANSWER_RUN,
         **_actions_context(),
@@ -206,12 +208,16 @@ def _existing_review(submission_id: int) -> Review | None:
 @require_POST
 def decide(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Approve, reject or return one answer; htmx gets the card's new decision area."""
-    submission = (
-        Submission.objects.select_related("assignment__project").filter(pk=submission_id).first()
-    )
-    if submission is None or not services.may_review(request.user, submission.assignment.project):
+    project = control_project(submission_id)  # a control answer mixed into the batch
+    if project is None:
+        submission = (
+            Submission.objects.select_related("assignment__project")
+            .filter(pk=submission_id).first()
+        )
+        project = submission.assignment.project if submission is not None else None
+    if project is None or not services.may_review(request.user, project):
         raise Http404
-    back = reverse("review:batch", args=[submission.assignment.project_id])
+    back = reverse("review:batch", args=[project.pk])
     form = DecisionForm(request.POST)
     status, error, review = 200, "", None
     if not form.is_valid():
@@ -219,18 +225,18 @@ def decide(request: HttpRequest, submission_id: int) -> HttpResponse:
     else:
         try:
             review = services.review_decide(
-                reviewer=request.user, submission_id=submission.pk, **form.cleaned_data
+                reviewer=request.user, submission_id=submission_id, **form.cleaned_data
             )
         except DomainError as exc:
             status, error = exc.status, exc.message
-            review = _existing_review(submission.pk)
+            review = _existing_review(submission_id)
     if not _is_htmx(request):
         if error:
             messages.error(request, error)
         else:
             messages.success(request, _("Decision saved."))
         return redirect(back)
-    html = _actions_html(request, submission.pk, review=review, error=error, form=form)
+    html = _actions_html(request, submission_id, review=review, error=error, form=form)
     return HttpResponse(html, status=status)
 
 
@@ -247,7 +253,9 @@ def _ids(values: list[str]) -> list[int]:
 def approve_rest(request: HttpRequest, project_id: int) -> HttpResponse:
     """Approve every answer of the batch that nobody has decided yet; each stands alone."""
     project = _project_or_404(request.user, project_id)
-    decided = batch_reviews(project=project, submission_ids=_ids(request.POST.getlist("ids")))
+    decided = batch_reviews(
+        project=project, submission_ids=_ids(request.POST.getlist("ids")), reviewer=request.user
+    )
     fragments: list[str] = []
     approved = failed = 0
     for pk, review in decided.items():

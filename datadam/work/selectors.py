@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from datadam.errors import NotFound
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.selectors import eligible_projects_filter
+from datadam.skills.gates import invited_exists
 
 from .models import Assignment, AssignmentStatus, Submission
 
@@ -23,7 +24,7 @@ def feed_projects(*, worker: Any) -> QuerySet[Project]:
     """Open projects a worker may take (filters by qualification come with the quality engine)."""
     return Project.objects.filter(status=ProjectStatus.OPEN).filter(
         eligible_projects_filter(worker)  # qualifications, levels and profile conditions
-    ).order_by("-reward", "-id")
+    ).annotate(invited=invited_exists(worker)).order_by("-invited", "-reward", "-id")
 
 
 def my_assignments(
@@ -161,7 +162,9 @@ def feed_cards(
         )
         for p in feed_projects(worker=worker)[:limit]
     ]
-    cards.sort(key=lambda c: (-c.pace.points_per_hour, -c.project.reward, -c.project.pk))
+    # Projects the worker accepted an invitation to come first.
+    cards.sort(key=lambda c: (not c.project.invited, -c.pace.points_per_hour,
+                              -c.project.reward, -c.project.pk))
     return cards
 
 

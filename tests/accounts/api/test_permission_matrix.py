@@ -22,7 +22,10 @@ from datadam.datasets.aggregation import results_aggregate
 from datadam.datasets.services import sample_create
 from datadam.projects.importing import items_import, parse_records
 from datadam.projects.services import project_create, project_launch
+from datadam.recommendations.models import Invitation
+from datadam.recommendations.services import invitation_create
 from datadam.review.services import review_decide
+from datadam.reviewchecks.models import ReviewerBlock
 from datadam.rewards.services import account_topup, payout_request
 from datadam.work.services import assignment_claim, assignment_submit
 
@@ -102,6 +105,8 @@ def _build_world(api_client_class) -> World:
     payout = payout_request(worker=worker, amount=1)
     results_aggregate(project_id=open_project.pk)
     sample = sample_create(user=client, project_id=open_project.pk, aql=0.1)
+    invitation_create(user=client, project_id=open_project.pk, worker_id=worker.pk)
+    ReviewerBlock.objects.create(project=draft, reviewer=reviewer, accuracy=0.2, controls=10)
     users = {
         "anonymous": None,
         "worker": worker,
@@ -404,6 +409,70 @@ CASES: dict[str, Case] = {
         lambda w: f"quality/appeals/{_quality_appeal(w)}/decide",
         operator_only(200),
         body=lambda w, role: {"lift": True},
+    ),
+    # skills, recommendations, invitations, reviewer checks
+    "GET /api/v1/skills/me": Case("get", lambda w: "skills/me", signed_in(200)),
+    "POST /api/v1/skills/me/refresh": Case("post", lambda w: "skills/me/refresh", signed_in(200)),
+    "POST /api/v1/skills/refresh": Case("post", lambda w: "skills/refresh", operator_only(202)),
+    "GET /api/v1/workers/{worker_id}/skills": Case(
+        "get",
+        lambda w: f"workers/{w.users['worker'].pk}/skills",
+        signed_in(404, worker=200, client=200, operator=200),
+    ),
+    f"GET {P}/worker-skills": Case(
+        "get", lambda w: f"projects/{w.project.pk}/worker-skills", managers(200)
+    ),
+    f"GET {P}/skill-settings": Case(
+        "get", lambda w: f"projects/{w.project.pk}/skill-settings", managers(200)
+    ),
+    f"PUT {P}/skill-settings": Case(
+        "put",
+        lambda w: f"projects/{w.project.pk}/skill-settings",
+        managers(200),
+        body=lambda w, role: {"tags": ["matrix"]},
+    ),
+    f"POST {P}/recommendations": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/recommendations",
+        managers(200),
+        body=lambda w, role: {"query": "careful"},
+    ),
+    f"POST {P}/invitations": Case(
+        "post",
+        lambda w: f"projects/{w.project.pk}/invitations",
+        managers(201),
+        body=lambda w, role: {"worker_id": w.users["reviewer"].pk},
+    ),
+    f"GET {P}/invitations": Case(
+        "get", lambda w: f"projects/{w.project.pk}/invitations", managers(200)
+    ),
+    "GET /api/v1/invitations": Case("get", lambda w: "invitations", signed_in(200)),
+    "POST /api/v1/invitations/{invitation_id}/accept": Case(
+        "post",
+        lambda w: f"invitations/{Invitation.objects.get(project=w.project).pk}/accept",
+        signed_in(404, worker=200),
+    ),
+    "POST /api/v1/invitations/{invitation_id}/decline": Case(
+        "post",
+        lambda w: f"invitations/{Invitation.objects.get(project=w.project).pk}/decline",
+        signed_in(404, worker=200),
+    ),
+    "POST /api/v1/invitations/{invitation_id}/withdraw": Case(
+        "post",
+        lambda w: f"invitations/{Invitation.objects.get(project=w.project).pk}/withdraw",
+        managers(200),
+    ),
+    "GET /api/v1/review-checks/me": Case("get", lambda w: "review-checks/me", signed_in(200)),
+    "GET /api/v1/review-checks/reviewers": Case(
+        "get", lambda w: "review-checks/reviewers", operator_only(200)
+    ),
+    "GET /api/v1/review-checks/blocks": Case(
+        "get", lambda w: "review-checks/blocks", operator_only(200)
+    ),
+    "DELETE /api/v1/review-checks/blocks/{block_id}": Case(
+        "delete",
+        lambda w: f"review-checks/blocks/{ReviewerBlock.objects.get(project=w.draft).pk}",
+        operator_only(204),
     ),
 }
 

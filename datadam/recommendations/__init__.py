@@ -1,0 +1,1 @@
+"""Finding workers for a project from a description, and inviting them."""

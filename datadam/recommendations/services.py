@@ -1,0 +1,157 @@
+"""Writes of the recommendations app: searching (audited), inviting, answering invitations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from datadam.accounts.models import Role, User
+from datadam.audit.services import audit_record
+from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.projects.models import ProjectStatus
+from datadam.projects.services import project_for_manager
+
+from .models import Invitation, InvitationStatus
+from .parsing import Criterion, ParsedQuery, parse_query
+from .ranking import Match, rank_workers
+from .selectors import vocabulary
+
+MAX_QUERY = 1000
+
+
+def _filters_as_criteria(filters: dict[str, Any]) -> list[Criterion]:
+    """Structured filters from the form or API: each a required criterion."""
+    out: list[Criterion] = []
+    for code in filters.get("languages") or []:
+        out.append(Criterion("language", str(code), 1.0, True))
+    for name in ("region", "occupation"):
+        if filters.get(name):
+            out.append(Criterion(name, str(filters[name]).strip(), 1.0, True))
+    if filters.get("kind"):
+        out.append(Criterion("kind", str(filters["kind"]), 1.0, True))
+    for tag in filters.get("tags") or []:
+        out.append(Criterion("tag", str(tag).casefold(), 1.0, True))
+    for qid in filters.get("qualifications") or []:
+        out.append(Criterion("qualification", str(int(qid)), 1.0, True))
+    return out
+
+
+def recommendation_search(
+    *, user: Any, project_id: int, query: str = "", filters: dict[str, Any] | None = None,
+    limit: int = 20,
+) -> tuple[ParsedQuery, list[Match]]:
+    """Parse the description, add the filters and rank workers for one of the user's projects.
+
+    Workers already invited to the project are left out. The search is audited (who looked
+    for whom), though it changes nothing.
+    """
+    if len(query or "") > MAX_QUERY:
+        raise InvalidInput(f"describe the workers in at most {MAX_QUERY} characters")
+    filters = filters or {}
+    min_skill = filters.get("min_skill")
+    if min_skill is not None:
+        try:
+            min_skill = float(min_skill)
+        except (TypeError, ValueError):
+            raise InvalidInput("min_skill must be a number between 0 and 1") from None
+        if not 0 <= min_skill <= 1:
+            raise InvalidInput("min_skill must be between 0 and 1")
+    project = project_for_manager(user=user, project_id=project_id)
+    parsed = parse_query(query or "", vocabulary(user=user))
+    criteria = list(parsed.criteria) + _filters_as_criteria(filters)
+    invited = set(Invitation.objects.filter(
+        project=project, status__in=[InvitationStatus.PENDING, InvitationStatus.ACCEPTED]
+    ).values_list("worker_id", flat=True))
+    matches = rank_workers(
+        criteria=criteria, kind=project.kind,
+        min_skill=min_skill, exclude=invited, limit=limit,
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=user, action="recommendation.search", target=project, project_id=project.pk,
+            organization_id=project.organization_id,
+            data={"query": (query or "")[:300], "filters": filters,
+                  "criteria": [f"{c.name}:{c.value}" for c in criteria],
+                  "results": [m.worker.pk for m in matches]},
+        )
+    return ParsedQuery(tuple(criteria), parsed.unknown), matches
+
+
+def invitation_create(
+    *, user: Any, project_id: int, worker_id: int, message: str = "",
+    reasons: Iterable[str] = (),
+) -> Invitation:
+    """Invite a worker to one of the user's projects. Inviting again after a decline asks
+    again; a pending or accepted invitation is a conflict."""
+    with transaction.atomic():
+        project = project_for_manager(user=user, project_id=project_id, lock=True)
+        if project.status == ProjectStatus.CLOSED:
+            raise Conflict("the project is closed")
+        worker = User.objects.filter(pk=worker_id, role=Role.WORKER, is_active=True).first()
+        if worker is None:
+            raise NotFound("worker not found")
+        invitation = (
+            Invitation.objects.select_for_update().filter(project=project, worker=worker).first()
+        )
+        if invitation is not None and invitation.status in (
+            InvitationStatus.PENDING, InvitationStatus.ACCEPTED
+        ):
+            raise Conflict("this worker is already invited")
+        if invitation is None:
+            invitation = Invitation(project=project, worker=worker)
+        invitation.invited_by = user
+        invitation.status = InvitationStatus.PENDING
+        invitation.message = (message or "")[:2000]
+        invitation.reasons = [str(r)[:300] for r in reasons][:12]
+        invitation.responded_at = None
+        invitation.save()
+        audit_record(
+            actor=user, action="invitation.create", target=invitation, project_id=project.pk,
+            organization_id=project.organization_id, data={"worker": worker.pk},
+        )
+    return invitation
+
+
+def invitation_respond(*, worker: Any, invitation_id: int, accept: bool) -> Invitation:
+    """The invited worker accepts or declines; only a pending invitation can be answered."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("project")
+            .filter(pk=invitation_id, worker_id=worker.pk).first()
+        )
+        if invitation is None:
+            raise NotFound("invitation not found")
+        if invitation.status != InvitationStatus.PENDING:
+            raise Conflict(f"this invitation is {invitation.status}")
+        invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["status", "responded_at"])
+        audit_record(
+            actor=worker, action=f"invitation.{invitation.status}", target=invitation,
+            project_id=invitation.project_id,
+            organization_id=invitation.project.organization_id,
+        )
+    return invitation
+
+
+def invitation_withdraw(*, user: Any, invitation_id: int) -> Invitation:
+    """The client takes back a pending invitation."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+        if invitation is None:
+            raise NotFound("invitation not found")
+        project = project_for_manager(user=user, project_id=invitation.project_id)
+        if invitation.status != InvitationStatus.PENDING:
+            raise Conflict(f"this invitation is {invitation.status}")
+        if not user.is_client and not user.is_operator:
+            raise PermissionDenied("only the project's organization withdraws invitations")
+        invitation.status = InvitationStatus.WITHDRAWN
+        invitation.save(update_fields=["status"])
+        audit_record(
+            actor=user, action="invitation.withdraw", target=invitation, project_id=project.pk,
+            organization_id=project.organization_id,
+        )
+    return invitation

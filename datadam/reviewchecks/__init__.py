@@ -1,0 +1,1 @@
+"""Reviewers are checked too: known-good and known-bad answers mixed into review batches."""
