@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound
@@ -59,11 +60,11 @@ def sample_create(*, user: Any, project_id: int, aql: float) -> AcceptanceSample
     """
     if isinstance(aql, bool) or not isinstance(aql, int | float) or aql not in AQL_CHOICES:
         choices = ", ".join(f"{a:g}" for a in AQL_CHOICES)
-        raise InvalidInput(f"aql must be one of {choices}")
+        raise InvalidInput(_("aql must be one of %(choices)s") % {"choices": choices})
     project = project_for_manager(user=user, project_id=project_id)
     lot = ItemResult.objects.filter(project_id=project.pk).count()
     if lot == 0:
-        raise Conflict("there are no aggregated results to inspect yet")
+        raise Conflict(_("there are no aggregated results to inspect yet"))
     plan = single_sampling_plan(lot, float(aql))
     picked = _sampled_results(project.pk, lot, plan.sample_size)
     with transaction.atomic():
@@ -97,7 +98,7 @@ def sample_for_inspector(*, user: Any, sample_id: int, lock: bool = False) -> Ac
         qs = qs.select_for_update(of=("self",))
     sample = qs.filter(pk=sample_id).first()
     if sample is None or not may_review(user, sample.project):
-        raise NotFound("sample not found")
+        raise NotFound(_("sample not found"))
     return sample
 
 
@@ -109,13 +110,13 @@ def sample_inspect(
     Verdicts may come in several batches and may be changed until the sample is decided.
     """
     if not verdicts:
-        raise InvalidInput("give a verdict for at least one item")
+        raise InvalidInput(_("give a verdict for at least one item"))
     if any(not isinstance(v, bool) for v in verdicts.values()):
-        raise InvalidInput("each verdict must be true (correct) or false (wrong)")
+        raise InvalidInput(_("each verdict must be true (correct) or false (wrong)"))
     with transaction.atomic():
         sample = sample_for_inspector(user=user, sample_id=sample_id, lock=True)
         if sample.status != SampleStatus.OPEN:
-            raise Conflict("this sample has already been decided")
+            raise Conflict(_("this sample has already been decided"))
         known = set(
             SampleItem.objects.filter(sample=sample, item_id__in=list(verdicts)).values_list(
                 "item_id", flat=True
@@ -123,7 +124,10 @@ def sample_inspect(
         )
         unknown = sorted(set(verdicts) - known)
         if unknown:
-            raise InvalidInput(f"items not in this sample: {', '.join(map(str, unknown[:10]))}")
+            raise InvalidInput(
+                _("items not in this sample: %(items)s")
+                % {"items": ", ".join(map(str, unknown[:10]))}
+            )
         now = timezone.now()
         for correct in (True, False):
             ids = [i for i, v in verdicts.items() if v is correct]

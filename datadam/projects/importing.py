@@ -146,7 +146,7 @@ def parse_csv(stream: IO[bytes]) -> Iterator[Line]:
         try:
             yield reader.line_num, row, ext, None, orjson.loads(gold)
         except orjson.JSONDecodeError:
-            yield reader.line_num, None, "", "gold is not valid JSON"
+            yield reader.line_num, None, "", _("gold is not valid JSON")
 
 
 def parse_records(records: Iterable[Any]) -> Iterator[Line]:
@@ -175,7 +175,7 @@ def _gold_json(kind: Any, gold: Any, project: Project) -> str:
     try:
         clean = kind.validate_answer(gold, project.config)
     except DomainError as exc:
-        raise ItemError(f"gold: {exc.message}") from None
+        raise ItemError(_("gold: %(error)s") % {"error": exc.message}) from None
     return _storable_json(clean, "")
 
 

@@ -120,9 +120,9 @@ def _check_dynamic(project: Project) -> None:
         project.min_answers = None
         return
     if project.min_answers is None:
-        raise InvalidInput("min_answers is required with target_confidence")
+        raise InvalidInput(_("min_answers is required with target_confidence"))
     if project.min_answers > project.overlap:
-        raise InvalidInput("min_answers must not exceed max_answers")
+        raise InvalidInput(_("min_answers must not exceed max_answers"))
 
 
 def project_create(*, user: Any, organization_id: int, **fields: Any) -> Project:

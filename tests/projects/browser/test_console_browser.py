@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from datadam.accounts.models import Role
+from datadam.datasets.models import ItemResult
+from datadam.datasets.services import sample_create
 from datadam.projects.models import Project, ProjectStatus
+from datadam.quality.models import Appeal, RuleHit
 from datadam.review.services import review_decide
 from datadam.rewards.services import account_topup
 
@@ -206,26 +211,57 @@ def test_client_closes_a_project_after_confirming(page, client_org, make_project
     assert project.status == ProjectStatus.CLOSED
 
 
-def test_console_pages_render_in_korean(ko_page, client_org, make_project, browser_login):
+def _assert_korean(page, pages):
+    for url, words in pages.items():
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == "ko", url
+        main = page.locator("main").inner_text()
+        for word in words:
+            assert word in main, (url, word)
+
+
+def test_console_pages_render_in_korean(
+    ko_page, client_org, make_project, browser_login, worker, operator
+):
     project = make_project()
     draft = make_project(launch=False)
+    # A delivered result to sample, and a worker's restriction with an appeal.
+    item = project.items.order_by("id").first()
+    ItemResult.objects.create(item=item, project=project, label="pos", result={"label": "pos"},
+                              confidence=0.9, answers=3, method="ds", run=1,
+                              updated_at=timezone.now())
+    sample = sample_create(user=client_org[0], project_id=project.pk, aql=0.065)
+    hit = RuleHit.objects.create(
+        worker=worker, project=project, source_project=project, kind="fast_answers",
+        action="pause", reason="너무 빠름", key="ko-test", until=timezone.now() + timedelta(hours=6)
+    )
+    Appeal.objects.create(hit=hit, worker=worker, message="다시 봐 주세요")
     browser_login(ko_page, client_org[0])
-    pages = {
+    _assert_korean(ko_page, {
         "/console/": ("프로젝트", "진행률", "지출 / 예산(포인트)"),
         "/console/new/": ("작업 유형", "라벨과 안내", "보상과 품질", "작업자에게 보이는 화면"),
         f"/console/projects/{project.pk}/": ("진행률", "승인된 답변", "예산 대비 지출",
-                                            "일시 중지", "작업자 자격 요건"),
+                                            "일시 중지", "작업자 자격 요건", "결과 품질",
+                                            "추정 정확도", "진행 중인 표본 검사 계속하기"),
         f"/console/projects/{draft.pk}/": ("항목당 비용", "예치할 총액"),
         f"/console/projects/{project.pk}/items/": ("업로드하고 확인",),
         f"/console/projects/{project.pk}/edit/": ("프로젝트 편집", "변경 사항 저장"),
-    }
-    for url, words in pages.items():
-        response = ko_page.goto(url)
-        assert response.status == 200, url
-        assert ko_page.locator("html").get_attribute("lang") == "ko", url
-        main = ko_page.locator("main").inner_text()
-        for word in words:
-            assert word in main, (url, word)
+        f"/quality/projects/{project.pk}/": ("품질 관리", "골드 문제", "규칙 추가",
+                                            "규칙 적용 내역", "정책 저장"),
+        f"/console/projects/{project.pk}/samples/{sample.pk}/": (
+            "표본 검사", "납품된 항목 1개 중 1개를 검사하세요", "정답", "오답", "판정 저장"),
+    })
+    ko_page.context.clear_cookies()
+    browser_login(ko_page, worker)
+    _assert_korean(ko_page, {
+        "/quality/": ("내 품질", "골드 문제 점수", "경고와 제한", "적용 중", "운영자 결정 대기 중"),
+    })
+    ko_page.context.clear_cookies()
+    browser_login(ko_page, operator)
+    _assert_korean(ko_page, {
+        "/ops/appeals/": ("이의 제기", "대기 중", "작업자에게 남길 메모", "제한 해제", "거절"),
+    })
 
 
 def test_client_runs_the_wizard_and_an_upload_report_in_korean(
