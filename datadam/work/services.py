@@ -10,16 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from datadam.accounts.models import User
+from datadam.audit.models import AuditEvent
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.eligibility import claim_refusals
 from datadam.qualifications.models import ProjectRequirement
+from datadam.rawsql import Ref, attnames, columns, insert_parts, instance, q, table
 
 from .models import Assignment, AssignmentStatus, Submission
 
@@ -75,18 +77,153 @@ def _pick_item(project_id: int, worker_id: int, *, wait: bool = False) -> Item |
     (it cannot tell that the items at the front are full), which reads every finished item
     on each claim and gets slower as the project progresses. Only item_open_idx yields
     (project, id) order for a range, so the plan stays one short walk of open items.
+    One hand-written statement: the ORM would spend several times its cost building it.
     """
-    mine = Assignment.objects.filter(item=OuterRef("pk"), worker_id=worker_id)
-    return (
-        Item.objects.filter(
-            project_id__gte=project_id, project_id__lte=project_id, slots_open__gt=0
-        )
-        .exclude(Exists(mine))
-        .order_by("project_id", "id")
-        .select_for_update(skip_locked=not wait)
-        .only("id", "project_id", "data")
-        .first()
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " FOR UPDATE" + ("" if wait else " SKIP LOCKED")
+    sql = (
+        f"SELECT {columns(Item, 'i', _ITEM_COLS)} FROM {table(Item)} i"
+        " WHERE i.project_id >= %s AND i.project_id <= %s AND i.slots_open > 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {table(Assignment)} a"
+        " WHERE a.item_id = i.id AND a.worker_id = %s)"
+        f" ORDER BY i.project_id, i.id LIMIT 1{lock}"
     )
+    with connection.cursor() as cur:
+        cur.execute(sql, [project_id, project_id, worker_id])
+        row = cur.fetchone()
+    return None if row is None else instance(Item, _ITEM_COLS, row)
+
+
+_ITEM_COLS = ("id", "project_id", "data")
+_ASSIGNMENT_COLS = attnames(Assignment)
+
+
+def _project_for_claim(project_id: int, now: Any) -> Project | None:
+    """The project's status and lease length, whether it has requirements (``gated``) and
+    whether any of its leases is overdue (``overdue``, from assignment_live_idx): one query.
+    """
+    sql = (
+        "SELECT p.id, p.status, p.lease_seconds,"
+        f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
+        f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
+        "   AND a.status = %s AND a.expires_at <= %s)"
+        f" FROM {table(Project)} p WHERE p.id = %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [
+                AssignmentStatus.LEASED.value,
+                connection.ops.adapt_datetimefield_value(now),
+                project_id,
+            ],
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    project = instance(Project, ("id", "status", "lease_seconds"), row[:3])
+    project.gated, project.overdue = bool(row[3]), bool(row[4])
+    return project
+
+
+def _lock_worker(worker_id: int) -> None:
+    """One claim at a time per worker (PostgreSQL; SQLite runs one writer at a time)."""
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT 1 FROM {table(User)} WHERE id = %s FOR NO KEY UPDATE", [worker_id])
+
+
+def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
+    """The worker's live lease in the project, with its item's data, or None."""
+    names = _ASSIGNMENT_COLS
+    sql = (
+        f"SELECT {columns(Assignment, 'a')}, i.{q('data')} FROM {table(Assignment)} a"
+        f" JOIN {table(Item)} i ON i.id = a.item_id"
+        " WHERE a.worker_id = %s AND a.project_id = %s AND a.status = %s AND a.expires_at > %s"
+        " LIMIT 1"
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [
+                worker_id,
+                project_id,
+                AssignmentStatus.LEASED.value,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    assignment = instance(Assignment, names, row[: len(names)])
+    item_values = (assignment.item_id, assignment.project_id, row[len(names)])
+    assignment.item = instance(Item, _ITEM_COLS, item_values)
+    return assignment
+
+
+def _lease(worker: Any, project_id: int, item: Item, lease_seconds: int, now: Any):
+    """Take one of the item's slots, insert the assignment and its audit event.
+
+    Returns the assignment, or None when another writer took the item's last slot first.
+    On PostgreSQL this is one statement (three data-modifying CTEs); the slot is taken only
+    while ``slots_open > 0`` (the check constraint backs that up), and a second lease of the
+    same item to the worker fails on the unique (item, worker) constraint.
+    """
+    values = {
+        "project_id": project_id,
+        "item_id": item.pk,
+        "worker_id": worker.pk,
+        "status": AssignmentStatus.LEASED,
+        "leased_at": now,
+        "expires_at": now + timedelta(seconds=lease_seconds),
+        "revisions": 0,
+    }
+    event = {
+        "at": now,
+        "actor_id": worker.pk,
+        "action": "assignment.claim",
+        "target_type": Assignment._meta.model_name,
+        "project_id": project_id,
+        "organization_id": None,
+        "data": {"item": item.pk},
+    }
+    take = f"UPDATE {table(Item)} SET slots_open = slots_open - 1 WHERE id = %s AND slots_open > 0"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            a_cols, a_exprs, a_params = insert_parts(
+                Assignment, {**values, "item_id": Ref("took.id")}
+            )
+            e_cols, e_exprs, e_params = insert_parts(
+                AuditEvent, {**event, "target_id": Ref("made.id")}
+            )
+            cur.execute(
+                f"WITH took AS ({take} RETURNING id),"
+                f" made AS (INSERT INTO {table(Assignment)} ({a_cols}) SELECT {a_exprs} FROM took"
+                "  RETURNING id),"
+                f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
+                f"  SELECT {e_exprs} FROM made)"
+                " SELECT id FROM made",
+                [item.pk, *a_params, *e_params],
+            )
+            row = cur.fetchone()
+            if row is None:
+                return None
+            pk = row[0]
+        else:
+            cur.execute(take, [item.pk])
+            if not cur.rowcount:
+                return None
+            a_cols, a_exprs, a_params = insert_parts(Assignment, values)
+            cur.execute(f"INSERT INTO {table(Assignment)} ({a_cols}) VALUES ({a_exprs})", a_params)
+            pk = cur.lastrowid
+            e_cols, e_exprs, e_params = insert_parts(AuditEvent, {**event, "target_id": pk})
+            cur.execute(f"INSERT INTO {table(AuditEvent)} ({e_cols}) VALUES ({e_exprs})", e_params)
+    assignment = Assignment(pk=pk, **values)
+    assignment._state.adding = False
+    assignment._state.db = connection.alias
+    assignment.item = item
+    return assignment
 
 
 def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
@@ -96,18 +233,7 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     """
     _require_worker(worker)
     now = timezone.now()
-    overdue = Assignment.objects.filter(
-        project_id=OuterRef("pk"), status=AssignmentStatus.LEASED, expires_at__lte=now
-    )
-    project = (
-        Project.objects.filter(pk=project_id)
-        .only("status", "lease_seconds")
-        .annotate(
-            gated=Exists(ProjectRequirement.objects.filter(pk=OuterRef("pk"))),
-            overdue=Exists(overdue),
-        )
-        .first()
-    )
+    project = _project_for_claim(project_id, now)
     if project is None:
         raise NotFound("project not found")
     if project.status != ProjectStatus.OPEN:
@@ -141,22 +267,11 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
 
 def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) -> Assignment | None:
     """The claim proper, inside the caller's transaction (see ``assignment_claim``)."""
-    # One claim at a time per worker, so two tabs asking at once get the same lease.
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk=worker.pk)
-        .values_list("pk", flat=True)
-    )
-    live = (
-        Assignment.objects.filter(
-            worker=worker,
-            project_id=project_id,
-            status=AssignmentStatus.LEASED,
-            expires_at__gt=now,
-        )
-        .select_related("item")
-        .first()
-    )
+    # One claim at a time per worker, so two tabs asking at once get the same lease. The
+    # live lease is read by a statement of its own, after the lock: its snapshot then sees
+    # whatever the worker's previous claim committed.
+    _lock_worker(worker.pk)
+    live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
     for _ in range(CLAIM_ATTEMPTS):
@@ -167,25 +282,11 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
             item = _pick_item(project_id, worker.pk, wait=True)
         if item is None:
             return None
-        if not Item.objects.filter(pk=item.pk, slots_open__gt=0).update(
-            slots_open=F("slots_open") - 1
-        ):
+        # Slot, assignment and audit event; a duplicate (item, worker) raises IntegrityError
+        # and assignment_claim rolls back.
+        assignment = _lease(worker, project_id, item, lease_seconds, now)
+        if assignment is None:
             continue  # another writer took the last slot first; try the next item
-        # A duplicate (item, worker) raises IntegrityError: assignment_claim rolls back.
-        assignment = Assignment.objects.create(
-            project_id=project_id,
-            item=item,
-            worker=worker,
-            leased_at=now,
-            expires_at=now + timedelta(seconds=lease_seconds),
-        )
-        audit_record(
-            actor=worker,
-            action="assignment.claim",
-            target=assignment,
-            project_id=project_id,
-            data={"item": item.pk},
-        )
         return assignment
     return None
 
