@@ -16,6 +16,12 @@ from django.db import connection, models
 from django.utils import timezone
 
 
+def fits(number: int) -> bool:
+    """Whether a number from a URL fits a 64-bit key column; sqlite3 raises OverflowError on
+    a larger parameter (the ORM treats such a lookup as matching nothing, so do the callers)."""
+    return -(2**63) <= number < 2**63
+
+
 def q(name: str) -> str:
     """A quoted table or column name."""
     return connection.ops.quote_name(name)

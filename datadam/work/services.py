@@ -21,7 +21,7 @@ from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.eligibility import claim_refusals
 from datadam.qualifications.models import ProjectRequirement
-from datadam.rawsql import Ref, attnames, columns, insert_parts, instance, q, table
+from datadam.rawsql import Ref, attnames, columns, fits, insert_parts, instance, q, table
 
 from .models import Assignment, AssignmentStatus, Submission
 
@@ -103,6 +103,8 @@ def _project_for_claim(project_id: int, now: Any) -> Project | None:
     """The project's status and lease length, whether it has requirements (``gated``) and
     whether any of its leases is overdue (``overdue``, from assignment_live_idx): one query.
     """
+    if not fits(project_id):
+        return None
     sql = (
         "SELECT p.id, p.status, p.lease_seconds,"
         f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
@@ -292,13 +294,76 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
 
 
 def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignment:
-    qs = Assignment.objects.select_related("project")
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    assignment = qs.filter(pk=assignment_id, worker=worker).first()
-    if assignment is None:
+    """The worker's assignment with its project, the assignment row locked if ``lock``."""
+    if not fits(assignment_id):
         raise NotFound("assignment not found")
+    names = _ASSIGNMENT_COLS
+    sql = (
+        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')} FROM {table(Assignment)} a"
+        f" JOIN {table(Project)} p ON p.id = a.project_id WHERE a.id = %s AND a.worker_id = %s"
+    )
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE OF a"
+    with connection.cursor() as cur:
+        cur.execute(sql, [assignment_id, worker.pk])
+        row = cur.fetchone()
+    if row is None:
+        raise NotFound("assignment not found")
+    assignment = instance(Assignment, names, row[: len(names)])
+    assignment.project = instance(Project, attnames(Project), row[len(names) :])
     return assignment
+
+
+def _store_submission(
+    worker: Any, assignment: Assignment, values: dict[str, Any], now: Any
+) -> Submission:
+    """Insert the submission, mark the assignment submitted and record the audit event.
+
+    One statement on PostgreSQL (data-modifying CTEs), three on SQLite.
+    """
+    event = {
+        "at": now,
+        "actor_id": worker.pk,
+        "action": "submission.create",
+        "target_type": Submission._meta.model_name,
+        "project_id": assignment.project_id,
+        "organization_id": None,
+        "data": {"assignment": assignment.pk, "revision": values["revision"]},
+    }
+    move = f"UPDATE {table(Assignment)} SET status = %s, submitted_at = %s WHERE id = %s"
+    move_params = [
+        AssignmentStatus.SUBMITTED.value,
+        connection.ops.adapt_datetimefield_value(now),
+        assignment.pk,
+    ]
+    s_cols, s_exprs, s_params = insert_parts(Submission, values)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            e_cols, e_exprs, e_params = insert_parts(
+                AuditEvent, {**event, "target_id": Ref("made.id")}
+            )
+            cur.execute(
+                f"WITH made AS (INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})"
+                "  RETURNING id),"
+                f" moved AS ({move}),"
+                f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
+                f"  SELECT {e_exprs} FROM made)"
+                " SELECT id FROM made",
+                [*s_params, *move_params, *e_params],
+            )
+            pk = cur.fetchone()[0]
+        else:
+            cur.execute(f"INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})", s_params)
+            pk = cur.lastrowid
+            cur.execute(move, move_params)
+            e_cols, e_exprs, e_params = insert_parts(AuditEvent, {**event, "target_id": pk})
+            cur.execute(f"INSERT INTO {table(AuditEvent)} ({e_cols}) VALUES ({e_exprs})", e_params)
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.submitted_at = now
+    submission = Submission(pk=pk, **values)
+    submission._state.adding = False
+    submission._state.db = connection.alias
+    return submission
 
 
 def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
@@ -360,22 +425,20 @@ def assignment_submit(
         project = assignment.project
         clean = get_kind(project.kind).validate_answer(answer, project.config)
         started = assignment.returned_at or assignment.leased_at
-        submission = Submission.objects.create(
-            assignment=assignment,
-            revision=assignment.revisions,
-            answer=clean,
-            duration_ms=min(MAX_DURATION_MS, max(0, int((now - started).total_seconds() * 1000))),
-            client_duration_ms=client_duration_ms,
-            idempotency_key=key,
-        )
-        assignment.status = AssignmentStatus.SUBMITTED
-        assignment.submitted_at = now
-        assignment.save(update_fields=["status", "submitted_at"])
-        audit_record(
-            actor=worker,
-            action="submission.create",
-            target=submission,
-            project_id=project.pk,
-            data={"assignment": assignment.pk, "revision": submission.revision},
+        submission = _store_submission(
+            worker,
+            assignment,
+            {
+                "assignment_id": assignment.pk,
+                "revision": assignment.revisions,
+                "answer": clean,
+                "duration_ms": min(
+                    MAX_DURATION_MS, max(0, int((now - started).total_seconds() * 1000))
+                ),
+                "client_duration_ms": client_duration_ms,
+                "idempotency_key": key,
+                "created_at": now,
+            },
+            now,
         )
     return submission, True
