@@ -27,6 +27,7 @@ def q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+@cache
 def table(model: type[models.Model]) -> str:
     return q(model._meta.db_table)
 
@@ -37,6 +38,7 @@ def attnames(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields)
 
 
+@cache
 def columns(model: type[models.Model], alias: str, names: tuple[str, ...] | None = None) -> str:
     """``alias."col", ...`` for a SELECT list (all concrete columns when ``names`` is None)."""
     return ", ".join(
@@ -76,26 +78,42 @@ class Ref(str):
     """A column value given as an SQL expression (``made.id``) instead of a parameter."""
 
 
+@cache
+def _insert_plan(model: type[models.Model], given: frozenset[str]) -> tuple:
+    """Per model and set of given values: (column list, [(field, source)]) where source is
+    'given', 'now' (auto_now/auto_now_add) or 'default'."""
+    cols, plan = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.attname not in given:
+            continue
+        cols.append(q(field.column))
+        if field.attname in given:
+            plan.append((field, "given"))
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            plan.append((field, "now"))
+        else:
+            plan.append((field, "default"))
+    return ", ".join(cols), tuple(plan)
+
+
 def insert_parts(model: type[models.Model], values: dict[str, Any]) -> tuple[str, str, list[Any]]:
     """(column list, value expressions, params) for one row of ``model``.
 
     Values not given take the field's default, auto_now(_add) fields the current time, as
     ``Model.objects.create`` would; values are prepared by the fields (JSON, datetimes).
     """
-    cols, exprs, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key and field.attname not in values:
-            continue
-        if field.attname in values:
+    cols, plan = _insert_plan(model, frozenset(values))
+    exprs, params = [], []
+    for field, source in plan:
+        if source == "given":
             value = values[field.attname]
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        elif source == "now":
             value = timezone.now()
         else:
             value = field.get_default()
-        cols.append(q(field.column))
         if isinstance(value, Ref):
             exprs.append(str(value))
         else:
             exprs.append("%s")
             params.append(field.get_db_prep_save(value, connection))
-    return ", ".join(cols), ", ".join(exprs), params
+    return cols, ", ".join(exprs), params
