@@ -44,17 +44,23 @@ def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = 
     claim sees the slots they free before it looks for an item.
     """
     now = now or timezone.now()
-    due = list(
+    oldest = (
         Assignment.objects.filter(
             project_id=project_id, status=AssignmentStatus.LEASED, expires_at__lte=now
         )
         .order_by("expires_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # Rows are locked in id order (assignments, then items), as project_close locks them,
+    # so two expirers, or an expirer and a close, never wait on each other in a cycle.
+    due = list(
+        Assignment.objects.filter(pk__in=list(oldest), status=AssignmentStatus.LEASED)
+        .order_by("pk")
         .select_for_update(skip_locked=not wait)
-        .values_list("pk", "item_id")[:limit]
+        .values_list("pk", "item_id")
     )
     expired = 0
-    # Item rows are locked in id order, so two concurrent sweeps never wait on each other
-    # in a cycle (overdue leases of different workers can share an item).
+    # Overdue leases of different workers can share an item: item rows in id order too.
     for pk, item_id in sorted(due, key=lambda row: row[1]):
         if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
@@ -129,11 +135,28 @@ def _project_for_claim(project_id: int, now: Any) -> Project | None:
     return project
 
 
-def _lock_worker(worker_id: int) -> None:
-    """One claim at a time per worker (PostgreSQL; SQLite runs one writer at a time)."""
+def _lock_worker(worker_id: int, project_id: int) -> str | None:
+    """Lock the worker's row and share-lock the project's; return the project's status.
+
+    The worker's row (FOR NO KEY UPDATE): one claim at a time per worker. The project's
+    row (FOR KEY SHARE, which the assignment's foreign key takes anyway, only now first):
+    claims never block each other on it, but closing or pausing the project (FOR UPDATE)
+    waits for the claims in flight and the claims after it see the new status. Claims and
+    closing thus take the project row first, and never wait on each other in a cycle.
+    SQLite runs one writer at a time; there the status is simply read again.
+    """
     if connection.features.has_select_for_update:
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT 1 FROM {table(User)} WHERE id = %s FOR NO KEY UPDATE", [worker_id])
+        sql = (
+            f"SELECT p.status FROM {table(Project)} p, {table(User)} u"
+            " WHERE p.id = %s AND u.id = %s FOR KEY SHARE OF p FOR NO KEY UPDATE OF u"
+        )
+        params = [project_id, worker_id]
+    else:
+        sql, params = f"SELECT p.status FROM {table(Project)} p WHERE p.id = %s", [project_id]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    return None if row is None else row[0]
 
 
 def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
@@ -272,7 +295,9 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
     # One claim at a time per worker, so two tabs asking at once get the same lease. The
     # live lease is read by a statement of its own, after the lock: its snapshot then sees
     # whatever the worker's previous claim committed.
-    _lock_worker(worker.pk)
+    status = _lock_worker(worker.pk, project_id)
+    if status != ProjectStatus.OPEN:
+        raise Conflict(f"project is {status}, not open for work")
     live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
