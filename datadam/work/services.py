@@ -105,9 +105,19 @@ _ITEM_COLS = ("id", "project_id", "data")
 _ASSIGNMENT_COLS = attnames(Assignment)
 
 
-def _project_for_claim(project_id: int, now: Any) -> Project | None:
-    """The project's status and lease length, whether it has requirements (``gated``) and
-    whether any of its leases is overdue (``overdue``, from assignment_live_idx): one query.
+def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None:
+    """Lock the worker's row, share-lock the project's and read the project, in one query.
+
+    The worker's row (FOR NO KEY UPDATE): one claim at a time per worker. The project's row
+    (FOR KEY SHARE, which the assignment's foreign key takes anyway, only now first): claims
+    never block each other on it, but closing or pausing the project (FOR UPDATE) waits for
+    the claims in flight, and the claims after it see the new status. Claims and closing
+    both take the project row first, so they never wait on each other in a cycle. SQLite
+    runs one writer at a time: there the project is only read.
+
+    The project comes with its status and lease length, whether it has requirements
+    (``gated``) and whether any of its leases is overdue (``overdue``, answered by
+    assignment_live_idx). None when there is no such project.
     """
     if not fits(project_id):
         return None
@@ -116,17 +126,20 @@ def _project_for_claim(project_id: int, now: Any) -> Project | None:
         f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
         f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
         "   AND a.status = %s AND a.expires_at <= %s)"
-        f" FROM {table(Project)} p WHERE p.id = %s"
+        f" FROM {table(Project)} p"
     )
-    with connection.cursor() as cur:
-        cur.execute(
-            sql,
-            [
-                AssignmentStatus.LEASED.value,
-                connection.ops.adapt_datetimefield_value(now),
-                project_id,
-            ],
+    params = [AssignmentStatus.LEASED.value, connection.ops.adapt_datetimefield_value(now)]
+    if connection.features.has_select_for_update:
+        sql += (
+            f", {table(User)} u WHERE p.id = %s AND u.id = %s"
+            " FOR KEY SHARE OF p FOR NO KEY UPDATE OF u"
         )
+        params += [project_id, worker_id]
+    else:
+        sql += " WHERE p.id = %s"
+        params += [project_id]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
         row = cur.fetchone()
     if row is None:
         return None
@@ -135,28 +148,8 @@ def _project_for_claim(project_id: int, now: Any) -> Project | None:
     return project
 
 
-def _lock_worker(worker_id: int, project_id: int) -> str | None:
-    """Lock the worker's row and share-lock the project's; return the project's status.
-
-    The worker's row (FOR NO KEY UPDATE): one claim at a time per worker. The project's
-    row (FOR KEY SHARE, which the assignment's foreign key takes anyway, only now first):
-    claims never block each other on it, but closing or pausing the project (FOR UPDATE)
-    waits for the claims in flight and the claims after it see the new status. Claims and
-    closing thus take the project row first, and never wait on each other in a cycle.
-    SQLite runs one writer at a time; there the status is simply read again.
-    """
-    if connection.features.has_select_for_update:
-        sql = (
-            f"SELECT p.status FROM {table(Project)} p, {table(User)} u"
-            " WHERE p.id = %s AND u.id = %s FOR KEY SHARE OF p FOR NO KEY UPDATE OF u"
-        )
-        params = [project_id, worker_id]
-    else:
-        sql, params = f"SELECT p.status FROM {table(Project)} p WHERE p.id = %s", [project_id]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return None if row is None else row[0]
+class _ExpireFirst(Exception):
+    """Overdue leases are to be expired before this claim (in a transaction of their own)."""
 
 
 def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
@@ -258,29 +251,37 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     """
     _require_worker(worker)
     now = timezone.now()
-    project = _project_for_claim(project_id, now)
-    if project is None:
-        raise NotFound("project not found")
-    if project.status != ProjectStatus.OPEN:
-        raise Conflict(f"project is {project.status}, not open for work")
-    # Only a project with requirements costs the eligibility query.
-    if project.gated and (refusals := claim_refusals(worker=worker, project_id=project_id)):
-        raise PermissionDenied(" ".join(refusals), code="not_eligible", details=refusals)
-    # Overdue leases are expired in a transaction of their own, so the claim below holds no
-    # item locks while it waits for other claimers (no lock cycles between claims). Usually
-    # none is due, which the project query above already told (assignment_live_idx).
-    if project.overdue:
-        with transaction.atomic():
-            leases_expire(
-                project_id=project_id,
-                limit=settings.DATADAM["EXPIRE_PER_CLAIM"],
-                now=now,
-                wait=True,
-            )
+    expired = False
     for attempt in range(CLAIM_ATTEMPTS):
         try:
             with transaction.atomic():
+                project = _lock_for_claim(worker.pk, project_id, now)
+                if project is None:
+                    raise NotFound("project not found")
+                if project.status != ProjectStatus.OPEN:
+                    raise Conflict(f"project is {project.status}, not open for work")
+                # Only a project with requirements costs the eligibility query.
+                if project.gated and (
+                    refusals := claim_refusals(worker=worker, project_id=project_id)
+                ):
+                    raise PermissionDenied(
+                        " ".join(refusals), code="not_eligible", details=refusals
+                    )
+                if project.overdue and not expired:
+                    raise _ExpireFirst
                 return _claim_locked(worker, project_id, project.lease_seconds, now)
+        except _ExpireFirst:
+            # Overdue leases are expired in a transaction of their own, so that no claim
+            # holds item locks while it waits for other claimers (no lock cycles between
+            # claims). Usually none is due, which the query above already told.
+            with transaction.atomic():
+                leases_expire(
+                    project_id=project_id,
+                    limit=settings.DATADAM["EXPIRE_PER_CLAIM"],
+                    now=now,
+                    wait=True,
+                )
+            expired = True
         except IntegrityError:
             # The worker already had the item (impossible while claims of one worker are
             # serialized by the lock on their row; kept as a guard). Everything this attempt
@@ -291,13 +292,11 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
 
 
 def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) -> Assignment | None:
-    """The claim proper, inside the caller's transaction (see ``assignment_claim``)."""
-    # One claim at a time per worker, so two tabs asking at once get the same lease. The
-    # live lease is read by a statement of its own, after the lock: its snapshot then sees
-    # whatever the worker's previous claim committed.
-    status = _lock_worker(worker.pk, project_id)
-    if status != ProjectStatus.OPEN:
-        raise Conflict(f"project is {status}, not open for work")
+    """The claim proper, inside the caller's transaction, once ``_lock_for_claim`` locked
+    the worker's row (one claim at a time per worker, so two tabs asking at once get the
+    same lease) and share-locked the open project's (see ``assignment_claim``)."""
+    # The live lease is read by a statement of its own, after the lock: its snapshot then
+    # sees whatever the worker's previous claim committed.
     live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
