@@ -318,16 +318,22 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
 
 
 def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignment:
-    """The worker's assignment with its project, the assignment row locked if ``lock``."""
+    """The worker's assignment with its project, the assignment row locked if ``lock``.
+
+    Locking also share-locks the project row (FOR KEY SHARE), first: the lock order of
+    claims and project_close (project, then leases), so whatever a submit or skip inserts
+    with a foreign key to the project (which takes that lock anyway) never waits for a
+    close while holding a lease the close waits for.
+    """
     if not fits(assignment_id):
         raise NotFound("assignment not found")
     names = _ASSIGNMENT_COLS
     sql = (
-        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')} FROM {table(Assignment)} a"
-        f" JOIN {table(Project)} p ON p.id = a.project_id WHERE a.id = %s AND a.worker_id = %s"
+        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')} FROM {table(Project)} p"
+        f" JOIN {table(Assignment)} a ON a.project_id = p.id WHERE a.id = %s AND a.worker_id = %s"
     )
     if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE OF a"
+        sql += " FOR KEY SHARE OF p FOR UPDATE OF a"
     with connection.cursor() as cur:
         cur.execute(sql, [assignment_id, worker.pk])
         row = cur.fetchone()
