@@ -545,7 +545,7 @@ def main() -> int:
     parser.add_argument("--think-ms", default="100-300", help="uniform think time, e.g. 100-300")
     parser.add_argument(
         "--servers",
-        default="2x4,3x4,4x1,8x1",
+        default="2x8,3x8,2x16",
         help="gunicorn processes x threads to try, e.g. 3x1,4x1,3x4",
     )
     parser.add_argument(

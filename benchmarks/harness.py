@@ -25,7 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-BENCH_DB = "datadam_bench"
+# Several people may benchmark on one PostgreSQL server: DATADAM_BENCH_DB names another.
+BENCH_DB = os.environ.get("DATADAM_BENCH_DB", "datadam_bench")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

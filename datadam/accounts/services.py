@@ -8,12 +8,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.rawsql import attnames, columns, instance, table
 
 from .models import ApiToken, Membership, Organization, Role, User
 
@@ -124,19 +125,25 @@ def token_revoke(*, user: Any, token_id: int) -> None:
 
 
 def user_by_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to (one indexed query)."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(raw), revoked_at=None)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    """The active user a bearer token belongs to: one indexed query, written by hand (the
+    ORM spent more CPU building it than PostgreSQL spends answering it; every API call
+    pays this)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT t.id, t.last_used_at, {columns(User, 'u')} FROM {table(ApiToken)} t"
+            f" JOIN {table(User)} u ON u.id = t.user_id"
+            " WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active",
+            [ApiToken.digest_of(raw)],
+        )
+        row = cur.fetchone()
+    if row is None:
         return None
+    token = instance(ApiToken, ("id", "last_used_at"), row[:2])
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         # Coarse on purpose: a write per request would cost more than the request.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return instance(User, attnames(User), row[2:])
 
 
 def _operator_target(operator: Any, user_id: int) -> User:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db import transaction
@@ -281,14 +282,24 @@ def project_close(*, user: Any, project_id: int) -> Project:
         if project.status == ProjectStatus.CLOSED:
             raise Conflict(_("project is already closed"))
         now = timezone.now()
-        live = Assignment.objects.filter(project=project, status=AssignmentStatus.LEASED)
-        for pk, item_id in live.values_list("pk", "item_id").iterator():
-            if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
-                status=AssignmentStatus.EXPIRED, finished_at=now
-            ):
-                Item.objects.filter(pk=item_id, gold__isnull=True).update(
-                    slots_open=F("slots_open") + 1
-                )
+        # The project row is locked (FOR UPDATE) first, as claims share-lock it first: claims
+        # in flight finish before this goes on, later ones see the project closed. Then the
+        # live leases, then their items, each in id order, as leases_expire locks them: no
+        # lock cycle with claims, submissions, skips or expiry sweeps (no deadlock).
+        live = list(
+            Assignment.objects.filter(project=project, status=AssignmentStatus.LEASED)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", "item_id")
+        )
+        Assignment.objects.filter(
+            pk__in=[pk for pk, _ in live], status=AssignmentStatus.LEASED
+        ).update(status=AssignmentStatus.EXPIRED, finished_at=now)
+        for item_id, n in sorted(Counter(item_id for _, item_id in live).items()):
+            # Gold items hold no slots: only ordinary items get theirs back.
+            Item.objects.filter(pk=item_id, gold__isnull=True).update(
+                slots_open=F("slots_open") + n
+            )
         project.status = ProjectStatus.CLOSED
         project.closed_at = now
         project.save(update_fields=["status", "closed_at"])

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from datadam.accounts.models import User
+from datadam.audit.models import AuditEvent
 from datadam.audit.services import audit_record
 from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -23,6 +24,7 @@ from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.eligibility import claim_refusals
 from datadam.qualifications.models import ProjectRequirement
 from datadam.quality import hooks as quality
+from datadam.rawsql import Ref, attnames, columns, fits, insert_parts, instance, q, table
 
 from .models import Assignment, AssignmentStatus, Submission
 
@@ -45,17 +47,23 @@ def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = 
     claim sees the slots they free before it looks for an item.
     """
     now = now or timezone.now()
-    due = list(
+    oldest = (
         Assignment.objects.filter(
             project_id=project_id, status=AssignmentStatus.LEASED, expires_at__lte=now
         )
         .order_by("expires_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # Rows are locked in id order (assignments, then items), as project_close locks them,
+    # so two expirers, or an expirer and a close, never wait on each other in a cycle.
+    due = list(
+        Assignment.objects.filter(pk__in=list(oldest), status=AssignmentStatus.LEASED)
+        .order_by("pk")
         .select_for_update(skip_locked=not wait)
-        .values_list("pk", "item_id")[:limit]
+        .values_list("pk", "item_id")
     )
     expired = 0
-    # Item rows are locked in id order, so two concurrent sweeps never wait on each other
-    # in a cycle (overdue leases of different workers can share an item).
+    # Overdue leases of different workers can share an item: item rows in id order too.
     for pk, item_id in sorted(due, key=lambda row: row[1]):
         if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
@@ -81,18 +89,165 @@ def _pick_item(project_id: int, worker_id: int, *, wait: bool = False) -> Item |
     (it cannot tell that the items at the front are full), which reads every finished item
     on each claim and gets slower as the project progresses. Only item_open_idx yields
     (project, id) order for a range, so the plan stays one short walk of open items.
+    One hand-written statement: the ORM would spend several times its cost building it.
     """
-    mine = Assignment.objects.filter(item=OuterRef("pk"), worker_id=worker_id)
-    return (
-        Item.objects.filter(
-            project_id__gte=project_id, project_id__lte=project_id, slots_open__gt=0
-        )
-        .exclude(Exists(mine))
-        .order_by("project_id", "id")
-        .select_for_update(skip_locked=not wait)
-        .only("id", "project_id", "data")
-        .first()
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " FOR UPDATE" + ("" if wait else " SKIP LOCKED")
+    sql = (
+        f"SELECT {columns(Item, 'i', _ITEM_COLS)} FROM {table(Item)} i"
+        " WHERE i.project_id >= %s AND i.project_id <= %s AND i.slots_open > 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {table(Assignment)} a"
+        " WHERE a.item_id = i.id AND a.worker_id = %s)"
+        f" ORDER BY i.project_id, i.id LIMIT 1{lock}"
     )
+    with connection.cursor() as cur:
+        cur.execute(sql, [project_id, project_id, worker_id])
+        row = cur.fetchone()
+    return None if row is None else instance(Item, _ITEM_COLS, row)
+
+
+_ITEM_COLS = ("id", "project_id", "data")
+_ASSIGNMENT_COLS = attnames(Assignment)
+
+
+def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None:
+    """Lock the worker's row, share-lock the project's and read the project, in one query.
+
+    The worker's row (FOR NO KEY UPDATE): one claim at a time per worker. The project's row
+    (FOR KEY SHARE, which the assignment's foreign key takes anyway, only now first): claims
+    never block each other on it, but closing or pausing the project (FOR UPDATE) waits for
+    the claims in flight, and the claims after it see the new status. Claims and closing
+    both take the project row first, so they never wait on each other in a cycle. SQLite
+    runs one writer at a time: there the project is only read.
+
+    The project comes with its status and lease length, whether it has requirements
+    (``gated``) and whether any of its leases is overdue (``overdue``, answered by
+    assignment_live_idx). None when there is no such project.
+    """
+    if not fits(project_id):
+        return None
+    sql = (
+        "SELECT p.id, p.status, p.lease_seconds,"
+        f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
+        f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
+        "   AND a.status = %s AND a.expires_at <= %s)"
+        f" FROM {table(Project)} p"
+    )
+    params = [AssignmentStatus.LEASED.value, connection.ops.adapt_datetimefield_value(now)]
+    if connection.features.has_select_for_update:
+        sql += (
+            f", {table(User)} u WHERE p.id = %s AND u.id = %s"
+            " FOR KEY SHARE OF p FOR NO KEY UPDATE OF u"
+        )
+        params += [project_id, worker_id]
+    else:
+        sql += " WHERE p.id = %s"
+        params += [project_id]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None:
+        return None
+    project = instance(Project, ("id", "status", "lease_seconds"), row[:3])
+    project.gated, project.overdue = bool(row[3]), bool(row[4])
+    return project
+
+
+class _ExpireFirst(Exception):
+    """Overdue leases are to be expired before this claim (in a transaction of their own)."""
+
+
+def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
+    """The worker's live lease in the project, with its item's data, or None."""
+    names = _ASSIGNMENT_COLS
+    sql = (
+        f"SELECT {columns(Assignment, 'a')}, i.{q('data')} FROM {table(Assignment)} a"
+        f" JOIN {table(Item)} i ON i.id = a.item_id"
+        " WHERE a.worker_id = %s AND a.project_id = %s AND a.status = %s AND a.expires_at > %s"
+        " LIMIT 1"
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [
+                worker_id,
+                project_id,
+                AssignmentStatus.LEASED.value,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    assignment = instance(Assignment, names, row[: len(names)])
+    item_values = (assignment.item_id, assignment.project_id, row[len(names)])
+    assignment.item = instance(Item, _ITEM_COLS, item_values)
+    return assignment
+
+
+def _lease(worker: Any, project_id: int, item: Item, lease_seconds: int, now: Any):
+    """Take one of the item's slots, insert the assignment and its audit event.
+
+    Returns the assignment, or None when another writer took the item's last slot first.
+    On PostgreSQL this is one statement (three data-modifying CTEs); the slot is taken only
+    while ``slots_open > 0`` (the check constraint backs that up), and a second lease of the
+    same item to the worker fails on the unique (item, worker) constraint.
+    """
+    values = {
+        "project_id": project_id,
+        "item_id": item.pk,
+        "worker_id": worker.pk,
+        "status": AssignmentStatus.LEASED,
+        "leased_at": now,
+        "expires_at": now + timedelta(seconds=lease_seconds),
+        "revisions": 0,
+    }
+    event = {
+        "at": now,
+        "actor_id": worker.pk,
+        "action": "assignment.claim",
+        "target_type": Assignment._meta.model_name,
+        "project_id": project_id,
+        "organization_id": None,
+        "data": {"item": item.pk},
+    }
+    take = f"UPDATE {table(Item)} SET slots_open = slots_open - 1 WHERE id = %s AND slots_open > 0"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            a_cols, a_exprs, a_params = insert_parts(
+                Assignment, {**values, "item_id": Ref("took.id")}
+            )
+            e_cols, e_exprs, e_params = insert_parts(
+                AuditEvent, {**event, "target_id": Ref("made.id")}
+            )
+            cur.execute(
+                f"WITH took AS ({take} RETURNING id),"
+                f" made AS (INSERT INTO {table(Assignment)} ({a_cols}) SELECT {a_exprs} FROM took"
+                "  RETURNING id),"
+                f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
+                f"  SELECT {e_exprs} FROM made)"
+                " SELECT id FROM made",
+                [item.pk, *a_params, *e_params],
+            )
+            row = cur.fetchone()
+            if row is None:
+                return None
+            pk = row[0]
+        else:
+            cur.execute(take, [item.pk])
+            if not cur.rowcount:
+                return None
+            a_cols, a_exprs, a_params = insert_parts(Assignment, values)
+            cur.execute(f"INSERT INTO {table(Assignment)} ({a_cols}) VALUES ({a_exprs})", a_params)
+            pk = cur.lastrowid
+            e_cols, e_exprs, e_params = insert_parts(AuditEvent, {**event, "target_id": pk})
+            cur.execute(f"INSERT INTO {table(AuditEvent)} ({e_cols}) VALUES ({e_exprs})", e_params)
+    assignment = Assignment(pk=pk, **values)
+    assignment._state.adding = False
+    assignment._state.db = connection.alias
+    assignment.item = item
+    return assignment
 
 
 def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
@@ -102,44 +257,41 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     """
     _require_worker(worker)
     now = timezone.now()
-    overdue = Assignment.objects.filter(
-        project_id=OuterRef("pk"), status=AssignmentStatus.LEASED, expires_at__lte=now
-    )
-    project = (
-        Project.objects.filter(pk=project_id)
-        .only("status", "lease_seconds")
-        .annotate(
-            gated=Exists(ProjectRequirement.objects.filter(pk=OuterRef("pk"))),
-            overdue=Exists(overdue),
-        )
-        .first()
-    )
-    if project is None:
-        raise NotFound(gettext("project not found"))
-    if project.status != ProjectStatus.OPEN:
-        raise Conflict(
-            gettext("project is %(status)s, not open for work")
-            % {"status": project.status}
-        )
-    # Only a project with requirements costs the eligibility query.
-    if project.gated and (refusals := claim_refusals(worker=worker, project_id=project_id)):
-        raise PermissionDenied(" ".join(refusals), code="not_eligible", details=refusals)
-    quality.restriction_check(worker=worker, project_id=project_id, now=now)
-    # Overdue leases are expired in a transaction of their own, so the claim below holds no
-    # item locks while it waits for other claimers (no lock cycles between claims). Usually
-    # none is due, which the project query above already told (assignment_live_idx).
-    if project.overdue:
-        with transaction.atomic():
-            leases_expire(
-                project_id=project_id,
-                limit=settings.DATADAM["EXPIRE_PER_CLAIM"],
-                now=now,
-                wait=True,
-            )
+    expired = False
     for attempt in range(CLAIM_ATTEMPTS):
         try:
             with transaction.atomic():
+                project = _lock_for_claim(worker.pk, project_id, now)
+                if project is None:
+                    raise NotFound(gettext("project not found"))
+                if project.status != ProjectStatus.OPEN:
+                    raise Conflict(
+                        gettext("project is %(status)s, not open for work")
+                        % {"status": project.status}
+                    )
+                # Only a project with requirements costs the eligibility query.
+                if project.gated and (
+                    refusals := claim_refusals(worker=worker, project_id=project_id)
+                ):
+                    raise PermissionDenied(
+                        " ".join(refusals), code="not_eligible", details=refusals
+                    )
+                quality.restriction_check(worker=worker, project_id=project_id, now=now)
+                if project.overdue and not expired:
+                    raise _ExpireFirst
                 return _claim_locked(worker, project_id, project.lease_seconds, now)
+        except _ExpireFirst:
+            # Overdue leases are expired in a transaction of their own, so that no claim
+            # holds item locks while it waits for other claimers (no lock cycles between
+            # claims). Usually none is due, which the query above already told.
+            with transaction.atomic():
+                leases_expire(
+                    project_id=project_id,
+                    limit=settings.DATADAM["EXPIRE_PER_CLAIM"],
+                    now=now,
+                    wait=True,
+                )
+            expired = True
         except IntegrityError:
             # The worker already had the item (impossible while claims of one worker are
             # serialized by the lock on their row; kept as a guard). Everything this attempt
@@ -150,23 +302,12 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
 
 
 def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) -> Assignment | None:
-    """The claim proper, inside the caller's transaction (see ``assignment_claim``)."""
-    # One claim at a time per worker, so two tabs asking at once get the same lease.
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk=worker.pk)
-        .values_list("pk", flat=True)
-    )
-    live = (
-        Assignment.objects.filter(
-            worker=worker,
-            project_id=project_id,
-            status=AssignmentStatus.LEASED,
-            expires_at__gt=now,
-        )
-        .select_related("item")
-        .first()
-    )
+    """The claim proper, inside the caller's transaction, once ``_lock_for_claim`` locked
+    the worker's row (one claim at a time per worker, so two tabs asking at once get the
+    same lease) and share-locked the open project's (see ``assignment_claim``)."""
+    # The live lease is read by a statement of its own, after the lock: its snapshot then
+    # sees whatever the worker's previous claim committed.
+    live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
     gold = quality.gold_claim(
@@ -182,37 +323,92 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
             item = _pick_item(project_id, worker.pk, wait=True)
         if item is None:
             return None
-        if not Item.objects.filter(pk=item.pk, slots_open__gt=0).update(
-            slots_open=F("slots_open") - 1
-        ):
+        # Slot, assignment and audit event; a duplicate (item, worker) raises IntegrityError
+        # and assignment_claim rolls back.
+        assignment = _lease(worker, project_id, item, lease_seconds, now)
+        if assignment is None:
             continue  # another writer took the last slot first; try the next item
-        # A duplicate (item, worker) raises IntegrityError: assignment_claim rolls back.
-        assignment = Assignment.objects.create(
-            project_id=project_id,
-            item=item,
-            worker=worker,
-            leased_at=now,
-            expires_at=now + timedelta(seconds=lease_seconds),
-        )
-        audit_record(
-            actor=worker,
-            action="assignment.claim",
-            target=assignment,
-            project_id=project_id,
-            data={"item": item.pk},
-        )
         return assignment
     return None
 
 
 def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignment:
-    qs = Assignment.objects.select_related("project")
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    assignment = qs.filter(pk=assignment_id, worker=worker).first()
-    if assignment is None:
+    """The worker's assignment with its project, the assignment row locked if ``lock``.
+
+    Locking also share-locks the project row (FOR KEY SHARE), first: the lock order of
+    claims and project_close (project, then leases), so whatever a submit or skip inserts
+    with a foreign key to the project (which takes that lock anyway) never waits for a
+    close while holding a lease the close waits for.
+    """
+    if not fits(assignment_id):
         raise NotFound(gettext("assignment not found"))
+    names = _ASSIGNMENT_COLS
+    sql = (
+        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')} FROM {table(Project)} p"
+        f" JOIN {table(Assignment)} a ON a.project_id = p.id WHERE a.id = %s AND a.worker_id = %s"
+    )
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR KEY SHARE OF p FOR UPDATE OF a"
+    with connection.cursor() as cur:
+        cur.execute(sql, [assignment_id, worker.pk])
+        row = cur.fetchone()
+    if row is None:
+        raise NotFound(gettext("assignment not found"))
+    assignment = instance(Assignment, names, row[: len(names)])
+    assignment.project = instance(Project, attnames(Project), row[len(names) :])
     return assignment
+
+
+def _store_submission(
+    worker: Any, assignment: Assignment, values: dict[str, Any], now: Any
+) -> Submission:
+    """Insert the submission, mark the assignment submitted and record the audit event.
+
+    One statement on PostgreSQL (data-modifying CTEs), three on SQLite.
+    """
+    event = {
+        "at": now,
+        "actor_id": worker.pk,
+        "action": "submission.create",
+        "target_type": Submission._meta.model_name,
+        "project_id": assignment.project_id,
+        "organization_id": None,
+        "data": {"assignment": assignment.pk, "revision": values["revision"]},
+    }
+    move = f"UPDATE {table(Assignment)} SET status = %s, submitted_at = %s WHERE id = %s"
+    move_params = [
+        AssignmentStatus.SUBMITTED.value,
+        connection.ops.adapt_datetimefield_value(now),
+        assignment.pk,
+    ]
+    s_cols, s_exprs, s_params = insert_parts(Submission, values)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            e_cols, e_exprs, e_params = insert_parts(
+                AuditEvent, {**event, "target_id": Ref("made.id")}
+            )
+            cur.execute(
+                f"WITH made AS (INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})"
+                "  RETURNING id),"
+                f" moved AS ({move}),"
+                f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
+                f"  SELECT {e_exprs} FROM made)"
+                " SELECT id FROM made",
+                [*s_params, *move_params, *e_params],
+            )
+            pk = cur.fetchone()[0]
+        else:
+            cur.execute(f"INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})", s_params)
+            pk = cur.lastrowid
+            cur.execute(move, move_params)
+            e_cols, e_exprs, e_params = insert_parts(AuditEvent, {**event, "target_id": pk})
+            cur.execute(f"INSERT INTO {table(AuditEvent)} ({e_cols}) VALUES ({e_exprs})", e_params)
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.submitted_at = now
+    submission = Submission(pk=pk, **values)
+    submission._state.adding = False
+    submission._state.db = connection.alias
+    return submission
 
 
 def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
@@ -286,23 +482,21 @@ def assignment_submit(
         project = assignment.project
         clean = get_kind(project.kind).validate_answer(answer, project.config)
         started = assignment.returned_at or assignment.leased_at
-        submission = Submission.objects.create(
-            assignment=assignment,
-            revision=assignment.revisions,
-            answer=clean,
-            duration_ms=min(MAX_DURATION_MS, max(0, int((now - started).total_seconds() * 1000))),
-            client_duration_ms=client_duration_ms,
-            idempotency_key=key,
-        )
-        assignment.status = AssignmentStatus.SUBMITTED
-        assignment.submitted_at = now
-        assignment.save(update_fields=["status", "submitted_at"])
-        audit_record(
-            actor=worker,
-            action="submission.create",
-            target=submission,
-            project_id=project.pk,
-            data={"assignment": assignment.pk, "revision": submission.revision},
+        submission = _store_submission(
+            worker,
+            assignment,
+            {
+                "assignment_id": assignment.pk,
+                "revision": assignment.revisions,
+                "answer": clean,
+                "duration_ms": min(
+                    MAX_DURATION_MS, max(0, int((now - started).total_seconds() * 1000))
+                ),
+                "client_duration_ms": client_duration_ms,
+                "idempotency_key": key,
+                "created_at": now,
+            },
+            now,
         )
         quality.on_submit(submission=submission, assignment=assignment)
         answer_recorded(assignment=assignment)
