@@ -83,6 +83,14 @@ def recommendation_search(
     return ParsedQuery(tuple(criteria), parsed.unknown), matches
 
 
+def _answered(invitation: Invitation) -> str:
+    """Why an invitation that is no longer pending cannot be answered or withdrawn."""
+    return {
+        InvitationStatus.ACCEPTED: _("this invitation was already accepted"),
+        InvitationStatus.DECLINED: _("this invitation was declined"),
+        InvitationStatus.WITHDRAWN: _("this invitation was withdrawn"),
+    }.get(invitation.status, _("this invitation is no longer pending"))
+
 def invitation_create(
     *, user: Any, project_id: int, worker_id: int, message: str = "",
     reasons: Iterable[str] = (),
@@ -128,10 +136,7 @@ def invitation_respond(*, worker: Any, invitation_id: int, accept: bool) -> Invi
         if invitation is None:
             raise NotFound(_("invitation not found"))
         if invitation.status != InvitationStatus.PENDING:
-            raise Conflict(
-                _("this invitation is %(status)s")
-                % {"status": invitation.get_status_display()}
-            )
+            raise Conflict(_answered(invitation))
         invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
         invitation.responded_at = timezone.now()
         invitation.save(update_fields=["status", "responded_at"])
@@ -151,10 +156,7 @@ def invitation_withdraw(*, user: Any, invitation_id: int) -> Invitation:
             raise NotFound(_("invitation not found"))
         project = project_for_manager(user=user, project_id=invitation.project_id)
         if invitation.status != InvitationStatus.PENDING:
-            raise Conflict(
-                _("this invitation is %(status)s")
-                % {"status": invitation.get_status_display()}
-            )
+            raise Conflict(_answered(invitation))
         if not user.is_client and not user.is_operator:
             raise PermissionDenied(_("only the project's organization withdraws invitations"))
         invitation.status = InvitationStatus.WITHDRAWN
