@@ -35,7 +35,7 @@ class Match:
 
 
 def _seconds(ms: int | None) -> str:
-    return "—" if ms is None else f"{ms / 1000:.1f} s"
+    return "—" if ms is None else _("%(s)s s") % {"s": f"{ms / 1000:.1f}"}
 
 
 def _skill_line(row: WorkerSkill | None, label: str) -> tuple[float, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Role, User
 from datadam.audit.services import audit_record
@@ -49,16 +50,18 @@ def recommendation_search(
     for whom), though it changes nothing.
     """
     if len(query or "") > MAX_QUERY:
-        raise InvalidInput(f"describe the workers in at most {MAX_QUERY} characters")
+        raise InvalidInput(
+            _("describe the workers in at most %(max)s characters") % {"max": MAX_QUERY}
+        )
     filters = filters or {}
     min_skill = filters.get("min_skill")
     if min_skill is not None:
         try:
             min_skill = float(min_skill)
         except (TypeError, ValueError):
-            raise InvalidInput("min_skill must be a number between 0 and 1") from None
+            raise InvalidInput(_("min_skill must be a number between 0 and 1")) from None
         if not 0 <= min_skill <= 1:
-            raise InvalidInput("min_skill must be between 0 and 1")
+            raise InvalidInput(_("min_skill must be between 0 and 1"))
     project = project_for_manager(user=user, project_id=project_id)
     parsed = parse_query(query or "", vocabulary(user=user))
     criteria = list(parsed.criteria) + _filters_as_criteria(filters)
@@ -80,6 +83,14 @@ def recommendation_search(
     return ParsedQuery(tuple(criteria), parsed.unknown), matches
 
 
+def _answered(invitation: Invitation) -> str:
+    """Why an invitation that is no longer pending cannot be answered or withdrawn."""
+    return {
+        InvitationStatus.ACCEPTED: _("this invitation was already accepted"),
+        InvitationStatus.DECLINED: _("this invitation was declined"),
+        InvitationStatus.WITHDRAWN: _("this invitation was withdrawn"),
+    }.get(invitation.status, _("this invitation is no longer pending"))
+
 def invitation_create(
     *, user: Any, project_id: int, worker_id: int, message: str = "",
     reasons: Iterable[str] = (),
@@ -89,17 +100,17 @@ def invitation_create(
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         if project.status == ProjectStatus.CLOSED:
-            raise Conflict("the project is closed")
+            raise Conflict(_("the project is closed"))
         worker = User.objects.filter(pk=worker_id, role=Role.WORKER, is_active=True).first()
         if worker is None:
-            raise NotFound("worker not found")
+            raise NotFound(_("worker not found"))
         invitation = (
             Invitation.objects.select_for_update().filter(project=project, worker=worker).first()
         )
         if invitation is not None and invitation.status in (
             InvitationStatus.PENDING, InvitationStatus.ACCEPTED
         ):
-            raise Conflict("this worker is already invited")
+            raise Conflict(_("this worker is already invited"))
         if invitation is None:
             invitation = Invitation(project=project, worker=worker)
         invitation.invited_by = user
@@ -123,9 +134,9 @@ def invitation_respond(*, worker: Any, invitation_id: int, accept: bool) -> Invi
             .filter(pk=invitation_id, worker_id=worker.pk).first()
         )
         if invitation is None:
-            raise NotFound("invitation not found")
+            raise NotFound(_("invitation not found"))
         if invitation.status != InvitationStatus.PENDING:
-            raise Conflict(f"this invitation is {invitation.status}")
+            raise Conflict(_answered(invitation))
         invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
         invitation.responded_at = timezone.now()
         invitation.save(update_fields=["status", "responded_at"])
@@ -142,12 +153,12 @@ def invitation_withdraw(*, user: Any, invitation_id: int) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
         if invitation is None:
-            raise NotFound("invitation not found")
+            raise NotFound(_("invitation not found"))
         project = project_for_manager(user=user, project_id=invitation.project_id)
         if invitation.status != InvitationStatus.PENDING:
-            raise Conflict(f"this invitation is {invitation.status}")
+            raise Conflict(_answered(invitation))
         if not user.is_client and not user.is_operator:
-            raise PermissionDenied("only the project's organization withdraws invitations")
+            raise PermissionDenied(_("only the project's organization withdraws invitations"))
         invitation.status = InvitationStatus.WITHDRAWN
         invitation.save(update_fields=["status"])
         audit_record(

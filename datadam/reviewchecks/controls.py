@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, NotFound
@@ -166,10 +167,10 @@ def control_decide(
     item_id, good = parsed
     item = Item.objects.select_related("project").filter(pk=item_id, gold__isnull=False).first()
     if item is None or not may_review(reviewer, item.project):
-        raise NotFound("submission not found")
+        raise NotFound(_("submission not found"))
     project = item.project
     if reviewer.is_worker and not Assignment.objects.filter(item=item, worker=reviewer).exists():
-        raise NotFound("submission not found")
+        raise NotFound(_("submission not found"))
     correct = (decision == Decision.APPROVE) == good
     with transaction.atomic():
         try:
@@ -180,7 +181,7 @@ def control_decide(
                     correct=correct,
                 )
         except IntegrityError:
-            raise Conflict("this submission has already been reviewed") from None
+            raise Conflict(_("this submission has already been reviewed")) from None
         audit_record(
             actor=reviewer, action="reviewcheck.control_decided", target=row,
             project_id=project.pk, organization_id=project.organization_id,

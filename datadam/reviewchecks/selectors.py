@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import User
 from datadam.errors import PermissionDenied
@@ -42,7 +43,7 @@ def my_control_scores(*, reviewer: Any) -> list[dict[str, Any]]:
 def all_control_scores(*, user: Any, limit: int = 500) -> list[dict[str, Any]]:
     """Operators: every reviewer's accuracy per project, flagged ones first."""
     if not user.is_operator:
-        raise PermissionDenied("operators only")
+        raise PermissionDenied(_("operators only"))
     rows = _rows(ControlDecision.objects.all())
     rows.sort(key=lambda r: (not r["blocked"], not r["below_threshold"], r["accuracy"] or 0))
     return rows[:limit]

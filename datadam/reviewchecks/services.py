@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import NotFound, PermissionDenied
@@ -15,11 +16,11 @@ from .models import ReviewerBlock
 def reviewer_block_lift(*, user: Any, block_id: int) -> None:
     """Operators give a reviewer back the right to review a project (audited)."""
     if not user.is_operator:
-        raise PermissionDenied("operators only")
+        raise PermissionDenied(_("operators only"))
     with transaction.atomic():
         block = ReviewerBlock.objects.select_related("project").filter(pk=block_id).first()
         if block is None:
-            raise NotFound("block not found")
+            raise NotFound(_("block not found"))
         audit_record(
             actor=user, action="reviewcheck.block_lifted", target=block,
             project_id=block.project_id, organization_id=block.project.organization_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.errors import PermissionDenied
@@ -73,7 +74,7 @@ def refresh_mine(request: HttpRequest):
 def refresh_all(request: HttpRequest):
     """Operators: queue the job that recomputes everyone's skills."""
     if not request.auth.is_operator:
-        raise PermissionDenied("operators only")
+        raise PermissionDenied(_("operators only"))
     return Status(202, {"task_id": str(skills_compute_task.enqueue().id)})
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SkillsConfig(AppConfig):
     name = "datadam.skills"
     label = "skills"
-    verbose_name = "Skills"
+    verbose_name = _("Skills")

@@ -22,7 +22,7 @@ class ProjectSkillsForm(forms.Form):
                     "answer."),
     )
     bonus_percent = forms.IntegerField(
-        label=_("Bonus (% of the reward)"), required=False, min_value=0, max_value=200,
+        label=_("Bonus, in percent of the reward"), required=False, min_value=0, max_value=200,
         help_text=_("Paid from the organization's account."),
     )
     invite_only = forms.BooleanField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Role, User
 from datadam.errors import NotFound
@@ -45,7 +46,7 @@ def worker_skills_for(*, user: Any, worker_id: int) -> QuerySet[WorkerSkill]:
     """One worker's skills as ``user`` may see them: their own, a client's only for workers
     who worked on one of its organizations' projects, an operator's all. Else 404."""
     if not 0 < worker_id < 2**63:
-        raise NotFound("worker not found")
+        raise NotFound(_("worker not found"))
     if user.pk == worker_id or (
         user.is_operator and User.objects.filter(pk=worker_id, role=Role.WORKER).exists()
     ):
@@ -54,4 +55,4 @@ def worker_skills_for(*, user: Any, worker_id: int) -> QuerySet[WorkerSkill]:
         worker_id=worker_id, project__organization__membership__user=user
     ).exists():
         return WorkerSkill.objects.filter(worker_id=worker_id).order_by("-kind", "tag")
-    raise NotFound("worker not found")
+    raise NotFound(_("worker not found"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
 from datadam.errors import InsufficientFunds, InvalidInput
@@ -76,9 +77,11 @@ def _skill_value(value: Any, name: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a number between 0 and 1") from None
+        raise InvalidInput(
+            _("%(name)s must be a number between 0 and 1") % {"name": name}
+        ) from None
     if not 0 <= number <= 1:
-        raise InvalidInput(f"{name} must be between 0 and 1")
+        raise InvalidInput(_("%(name)s must be between 0 and 1") % {"name": name})
     return number
 
 
@@ -89,11 +92,14 @@ def clean_tags(tags: Iterable[Any]) -> list[str]:
         if not tag:
             continue
         if not TAG_RE.match(tag):
-            raise InvalidInput(f"tag {tag!r}: use letters, digits, '-' or '_' (at most 64)")
+            raise InvalidInput(
+                _("tag %(tag)s: use letters, digits, '-' or '_' (at most 64)")
+                % {"tag": repr(tag)}
+            )
         if tag not in out:
             out.append(tag)
     if len(out) > MAX_TAGS:
-        raise InvalidInput(f"at most {MAX_TAGS} tags")
+        raise InvalidInput(_("at most %(max)s tags") % {"max": MAX_TAGS})
     return out
 
 
@@ -120,11 +126,11 @@ def project_skills_set(
     try:
         percent = int(bonus_percent or 0)
     except (TypeError, ValueError):
-        raise InvalidInput("bonus_percent must be a whole number") from None
+        raise InvalidInput(_("bonus_percent must be a whole number")) from None
     if not 0 <= percent <= 200:
-        raise InvalidInput("bonus_percent must be between 0 and 200")
+        raise InvalidInput(_("bonus_percent must be between 0 and 200"))
     if percent and bonus_at is None:
-        raise InvalidInput("a bonus needs bonus_skill, the skill it starts at")
+        raise InvalidInput(_("a bonus needs bonus_skill, the skill it starts at"))
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         row, _created = ProjectSkills.objects.update_or_create(
