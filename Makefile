@@ -16,6 +16,12 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $@
 
+# Test and benchmark dependencies (crowd-kit and what it pulls in), pinned by requirements-test.lock;
+# `make run` does not need them.
+$(BIN)/.test-installed: $(BIN)/.installed requirements-test.lock
+	$(BIN)/python -m pip install -q -r requirements.lock -r requirements-test.lock
+	@touch $@
+
 # Front-end libraries come from the npm registry, pinned by package-lock.json.
 VENDOR := datadam/static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
@@ -31,7 +37,7 @@ run: install
 	DATADAM_DEBUG=1 $(BIN)/datadam demo
 	DATADAM_DEBUG=1 $(BIN)/datadam serve --host 127.0.0.1 --port 8000 --workers 2
 
-test: install
+test: install $(BIN)/.test-installed
 	$(BIN)/ruff check datadam tests benchmarks
 	$(BIN)/python -m pytest -q
 
@@ -54,8 +60,7 @@ bench-import: install
 bench-claims: install
 	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_claims.py
 
-bench-aggregate: install
-	$(BIN)/python -m pip install -q 'crowd-kit==1.4.2' 'scikit-learn<1.8' psutil
+bench-aggregate: install $(BIN)/.test-installed
 	$(BIN)/python benchmarks/bench_aggregate.py
 
 clean:

@@ -42,7 +42,13 @@ from datadam.quality.aggregation import (  # noqa: E402
     read_labels_csv,
 )
 
-CROWD = ROOT.parent / "shared" / "datasets" / "crowd"
+# $DATADAM_CROWD_DATASETS, else shared/datasets/crowd beside the checkout or above it (a git
+# worktree such as /work/wt/x finds /work/shared).
+_CANDIDATES = [d / "shared" / "datasets" / "crowd" for d in (ROOT, *ROOT.parents)]
+CROWD = Path(
+    os.environ.get("DATADAM_CROWD_DATASETS")
+    or next((c for c in _CANDIDATES if c.is_dir()), _CANDIDATES[1])
+)
 OURS = ["mv", "wmv", "ds", "ods", "glad", "mace", "auto"]
 # Our method -> crowd-kit class name (crowd-kit defaults; Wawa is its weighted majority vote).
 COUNTERPARTS = {
