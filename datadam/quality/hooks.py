@@ -23,7 +23,17 @@ from .gold import gold_claim, gold_score
 from .models import QualityPolicy, QualityRule, RuleAction, RuleHit, RuleKind, WorkerQuality
 from .rules import GOLD_POLICY, blocking_hit, fire, hit_apply, restriction_message, rule_in_force
 
-__all__ = ["Restricted", "gold_claim", "on_skip", "on_submit", "restriction_check"]
+__all__ = [
+    "Restricted",
+    "answer_count_sql",
+    "gold_claim",
+    "gold_rate_sql",
+    "on_skip",
+    "on_submit",
+    "restricted_sql",
+    "restriction_check",
+    "rules_sql",
+]
 
 
 class Restricted(DomainError):
@@ -83,12 +93,12 @@ def _rules(project_id: int, *kinds: str) -> list[QualityRule]:
     return list(QualityRule.objects.filter(project_id=project_id, enabled=True, kind__in=kinds))
 
 
-def _count(worker_id: int, project_id: int, new: dict[str, Any], sets: str, params: list[Any],
-           returning: tuple[str, ...]) -> tuple:
-    """Create or update the (worker, project) counters in one statement (an upsert on the
-    unique (worker, project) key; SQLite and PostgreSQL both have it): a new row gets ``new``
-    (other counters their defaults), an existing one ``sets``. Returns ``returning``'s values.
-    ``sets`` refers to the row's current values as ``w.<column>``."""
+def _count_sql(worker_id: int, project_id: int, new: dict[str, Any], sets: str,
+               params: list[Any], returning: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """(SQL, params) creating or updating the (worker, project) counters in one statement
+    (an upsert on the unique (worker, project) key; SQLite and PostgreSQL both have it): a
+    new row gets ``new`` (other counters their defaults), an existing one ``sets``, which
+    refers to the row's current values as ``w.<column>``. Returns ``returning``'s values."""
     t = table(WorkerQuality)
     cols, exprs, values = insert_parts(
         WorkerQuality, {"worker_id": worker_id, "project_id": project_id, **new}
@@ -98,9 +108,29 @@ def _count(worker_id: int, project_id: int, new: dict[str, Any], sets: str, para
         f" ON CONFLICT ({q('worker_id')}, {q('project_id')}) DO UPDATE SET"
         f" {sets.replace('w.', t + '.')} RETURNING {', '.join(q(c) for c in returning)}"
     )
+    return sql, [*values, *params]
+
+
+def _count(*args: Any) -> tuple:
+    """Run ``_count_sql(*args)``: the counters' returned values."""
+    sql, params = _count_sql(*args)
     with connection.cursor() as cur:
-        cur.execute(sql, [*values, *params])
+        cur.execute(sql, params)
         return cur.fetchone()
+
+
+def answer_count_sql(*, worker_id: int, project_id: int, now: Any) -> tuple[str, list[Any]]:
+    """(SQL, params) counting an ordinary answer (answers, the day's answers, the skip streak
+    reset), returning the day's answers: the work app runs it inside the submit's own
+    statement on PostgreSQL and passes the result to ``on_submit`` as ``counted``."""
+    today = timezone.localdate(now)
+    day = connection.ops.adapt_datefield_value(today)
+    return _count_sql(
+        worker_id, project_id, {"answers": 1, "day": today, "day_answers": 1},
+        "answers = w.answers + 1,"
+        " day_answers = CASE WHEN w.day = %s THEN w.day_answers + 1 ELSE 1 END,"
+        " day = %s, skips_in_row = 0", [day, day], ("day_answers",),
+    )
 
 
 def on_skip(*, assignment: Any, rules: bool = True) -> None:
@@ -112,11 +142,11 @@ def on_skip(*, assignment: Any, rules: bool = True) -> None:
     )
     if not rules:
         return
-    rules = _rules(assignment.project_id, RuleKind.SKIPS)
-    if not rules:
+    found = _rules(assignment.project_id, RuleKind.SKIPS)
+    if not found:
         return
     now = timezone.now()
-    for rule in rules:
+    for rule in found:
         if skips >= rule.params["count"]:
             fire(rule=rule, worker_id=assignment.worker_id, now=now,
                  key=f"{assignment.worker_id}:skip:{assignment.pk}",
@@ -127,13 +157,20 @@ _UNKNOWN: Any = object()
 
 
 def on_submit(
-    *, submission: Submission, assignment: Any, gold: Any = _UNKNOWN, rules: bool = True
+    *,
+    submission: Submission,
+    assignment: Any,
+    gold: Any = _UNKNOWN,
+    rules: bool = True,
+    counted: tuple | None = None,
 ) -> None:
     """Score a gold answer or count an ordinary one, then check the project's rules.
 
     ``gold``: the item's gold answer (None for an ordinary item) when the caller read it;
     ``rules``: False when the caller knows the project has no enabled rules of
-    ``HOOK_KINDS``. An ordinary answer in a project without rules is one statement.
+    ``HOOK_KINDS``; ``counted``: what ``answer_count_sql`` returned when the caller ran it
+    (an ordinary item). An ordinary answer in a project without rules is one statement, or
+    none with ``counted``.
     """
     now = timezone.now()
     worker_id, project_id = assignment.worker_id, assignment.project_id
@@ -157,13 +194,12 @@ def on_submit(
         _gold_checks(stats, now)
         return
     today = timezone.localdate(now)
-    day = connection.ops.adapt_datefield_value(today)
-    (day_answers,) = _count(
-        worker_id, project_id, {"answers": 1, "day": today, "day_answers": 1},
-        "answers = w.answers + 1,"
-        " day_answers = CASE WHEN w.day = %s THEN w.day_answers + 1 ELSE 1 END,"
-        " day = %s, skips_in_row = 0", [day, day], ("day_answers",),
-    )
+    if counted is None:
+        sql, params = answer_count_sql(worker_id=worker_id, project_id=project_id, now=now)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            counted = cur.fetchone()
+    (day_answers,) = counted
     if not rules:
         return
     for rule in _rules(project_id, RuleKind.FAST, RuleKind.DAILY_CAP):

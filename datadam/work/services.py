@@ -387,11 +387,17 @@ _GOLD_COLS = ("id", "gold")
 
 
 def _store_submission(
-    worker: Any, assignment: Assignment, values: dict[str, Any], now: Any
-) -> Submission:
+    worker: Any,
+    assignment: Assignment,
+    values: dict[str, Any],
+    now: Any,
+    count: tuple[str, list[Any]] | None = None,
+) -> tuple[Submission, tuple | None]:
     """Insert the submission, mark the assignment submitted and record the audit event.
 
-    One statement on PostgreSQL (data-modifying CTEs), three on SQLite.
+    One statement on PostgreSQL (data-modifying CTEs), three on SQLite. On PostgreSQL
+    ``count`` (an upsert returning one row, ``quality.answer_count_sql``) runs in the same
+    statement; returns (submission, its row), the row None when it did not run.
     """
     event = {
         "at": now,
@@ -414,17 +420,22 @@ def _store_submission(
             e_cols, e_exprs, e_params = insert_parts(
                 AuditEvent, {**event, "target_id": Ref("made.id")}
             )
+            c_sql, c_params = count or ("", [])
+            counted = f", counted AS ({c_sql})" if count else ""
             cur.execute(
                 f"WITH made AS (INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})"
                 "  RETURNING id),"
                 f" moved AS ({move}),"
                 f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
-                f"  SELECT {e_exprs} FROM made)"
-                " SELECT id FROM made",
-                [*s_params, *move_params, *e_params],
+                f"  SELECT {e_exprs} FROM made){counted}"
+                f" SELECT made.id{', counted.*' if count else ''} FROM made"
+                f"{', counted' if count else ''}",
+                [*s_params, *move_params, *e_params, *c_params],
             )
-            pk = cur.fetchone()[0]
+            row = cur.fetchone()
+            pk, extra = row[0], (tuple(row[1:]) if count else None)
         else:
+            extra = None
             cur.execute(f"INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})", s_params)
             pk = cur.lastrowid
             cur.execute(move, move_params)
@@ -435,7 +446,7 @@ def _store_submission(
     submission = Submission(pk=pk, **values)
     submission._state.adding = False
     submission._state.db = connection.alias
-    return submission
+    return submission, extra
 
 
 def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
@@ -509,7 +520,13 @@ def assignment_submit(
         project = assignment.project
         clean = get_kind(project.kind).validate_answer(answer, project.config)
         started = assignment.returned_at or assignment.leased_at
-        submission = _store_submission(
+        # An ordinary answer's counters move in the submission's own statement (PostgreSQL).
+        count = None
+        if assignment.gold is None and connection.vendor == "postgresql":
+            count = quality.answer_count_sql(
+                worker_id=worker.pk, project_id=assignment.project_id, now=now
+            )
+        submission, counted = _store_submission(
             worker,
             assignment,
             {
@@ -524,12 +541,14 @@ def assignment_submit(
                 "created_at": now,
             },
             now,
+            count,
         )
         quality.on_submit(
             submission=submission,
             assignment=assignment,
             gold=assignment.gold,
             rules=project.rules_on,
+            counted=counted,
         )
         answer_recorded(assignment=assignment, pending=project.results_pending)
     return submission, True

@@ -22,9 +22,10 @@ from datadam.work.services import assignment_claim, assignment_release, assignme
 pytestmark = pytest.mark.django_db
 
 # Claim: project row + flags, live lease, pick, lease (one statement of CTEs on PostgreSQL,
-# three on SQLite). Submit: assignment + flags, submission (CTEs / three), counters upsert.
+# three on SQLite). Submit: assignment + flags, then on PostgreSQL one statement of CTEs
+# (submission, assignment, audit event, counters upsert), on SQLite four.
 CLAIM = {"postgresql": 4, "sqlite": 6}
-SUBMIT = {"postgresql": 3, "sqlite": 5}
+SUBMIT = {"postgresql": 2, "sqlite": 5}
 
 
 def _statements(ctx: CaptureQueriesContext) -> list[str]:
