@@ -38,18 +38,22 @@ def _debounce() -> timedelta:
     return timedelta(seconds=settings.DATADAM.get("AGGREGATE_DEBOUNCE_S", 30))
 
 
-def results_request(*, project_id: int, delay: bool = True) -> bool:
+def results_request(*, project_id: int, delay: bool = True, pending: bool | None = None) -> bool:
     """Ask for a new aggregation of the project; enqueues the job once per debounce window.
 
     While a request is pending (the usual case under load) this is one primary-key read and
-    no write, cheap enough for the submit path. Returns True when it enqueued the job.
+    no write, cheap enough for the submit path; none when the caller read the flag already
+    in its transaction (``pending``, see ``overlap.results_pending_sql``). Returns True when
+    it enqueued the job; the flag moves only by conditional update or unique insert, so the
+    job is enqueued once per request whatever ``pending`` said.
     """
     from .tasks import aggregate_task
 
     now = timezone.now()
-    pending = AggregationState.objects.filter(project_id=project_id, requested=True)
-    if pending.exists():
-        return False  # the usual case under load: one indexed read, no write
+    if pending is None:
+        pending = AggregationState.objects.filter(project_id=project_id, requested=True).exists()
+    if pending:
+        return False  # the usual case under load: one indexed read (or none), no write
     if not AggregationState.objects.filter(project_id=project_id, requested=False).update(
         requested=True, requested_at=now
     ):

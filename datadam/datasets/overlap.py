@@ -14,6 +14,7 @@ from django.db.models import F
 from django.db.models.fields.json import KT
 
 from datadam.projects.models import Item, Project
+from datadam.rawsql import table
 from datadam.work.models import SLOT_HOLDING, Assignment, AssignmentStatus, Submission
 
 from .posterior import item_posterior, shrunk_skill
@@ -91,10 +92,25 @@ def overlap_check(*, project: Project, item_id: int) -> bool:
     return bool(Item.objects.filter(pk=item_id, slots_open=0).update(slots_open=1))
 
 
-def answer_recorded(*, assignment: Any) -> None:
+def results_pending_sql() -> str:
+    """An SQL condition for a project row ``p``: an aggregation of it is requested (pending).
+
+    The submit reads it with the assignment, so that ``answer_recorded`` costs no query
+    while a request is pending (the usual case under load)."""
+    from .models import AggregationState
+
+    return (
+        f"EXISTS (SELECT 1 FROM {table(AggregationState)} s"
+        " WHERE s.project_id = p.id AND s.requested)"
+    )
+
+
+def answer_recorded(*, assignment: Any, pending: bool | None = None) -> None:
     """Hook for submit and review: re-judge the item's overlap, request a new aggregation.
 
-    Constant work per call; runs inside the caller's transaction.
+    Constant work per call; runs inside the caller's transaction. ``pending``: whether an
+    aggregation was requested already, when the caller read it in this transaction
+    (``results_pending_sql``); None to look it up.
     """
     from .aggregation import results_request
 
@@ -102,4 +118,4 @@ def answer_recorded(*, assignment: Any) -> None:
     if not aggregatable(project):
         return
     overlap_check(project=project, item_id=assignment.item_id)
-    results_request(project_id=project.pk)
+    results_request(project_id=project.pk, pending=pending)

@@ -86,22 +86,26 @@ def _gold_turn(stats: WorkerQuality, rate: int) -> bool:
     return random.random() * 100 < rate
 
 
-def gold_claim(*, worker: Any, project_id: int, lease_seconds: int, now: Any) -> Any:
+def gold_claim(
+    *, worker: Any, project_id: int, lease_seconds: int, now: Any, rate: int | None = None
+) -> Any:
     """Lease a gold item at the policy's rate, or None to let the ordinary pick run.
 
     Inside the claim's transaction with the worker's row locked. Constant work: the policy
     row, the worker's counters, one probe of item_open_idx (gold only while ordinary work
     remains), one seek in item_gold_idx past the worker's cursor (gold items go to each
     worker in id order, so one they had is never picked again), a conditional decrement of
-    the funded gold budget, then the same Assignment an ordinary claim creates.
+    the funded gold budget, then the same Assignment an ordinary claim creates. ``rate``:
+    the funded policy's gold rate when the caller read it already (``hooks.gold_rate_sql``).
     """
     from datadam.work.models import Assignment
 
-    rate = (
-        QualityPolicy.objects.filter(project_id=project_id, gold_rate__gt=0, gold_left__gt=0)
-        .values_list("gold_rate", flat=True)
-        .first()
-    )
+    if rate is None:
+        rate = (
+            QualityPolicy.objects.filter(project_id=project_id, gold_rate__gt=0, gold_left__gt=0)
+            .values_list("gold_rate", flat=True)
+            .first()
+        )
     if not rate:
         return None
     stats = stats_row(worker.pk, project_id)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from datadam.accounts.models import User
 from datadam.audit.models import AuditEvent
 from datadam.audit.services import audit_record
-from datadam.datasets.overlap import answer_recorded
+from datadam.datasets.overlap import answer_recorded, results_pending_sql
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
@@ -122,19 +122,24 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
     runs one writer at a time: there the project is only read.
 
     The project comes with its status and lease length, whether it has requirements
-    (``gated``) and whether any of its leases is overdue (``overdue``, answered by
-    assignment_live_idx). None when there is no such project.
+    (``gated``), whether any of its leases is overdue (``overdue``, answered by
+    assignment_live_idx), whether a pause, removal or suspension of the worker is in force
+    (``restricted``, on rule_hit_blocking_idx) and the gold rate of a funded gold policy
+    (``gold_rate``, 0 without one), so that a plain project's claim runs no quality query.
+    None when there is no such project.
     """
     if not fits(project_id):
         return None
+    at = connection.ops.adapt_datetimefield_value(now)
     sql = (
         "SELECT p.id, p.status, p.lease_seconds,"
         f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
         f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
-        "   AND a.status = %s AND a.expires_at <= %s)"
+        "   AND a.status = %s AND a.expires_at <= %s),"
+        f" {quality.restricted_sql()}, {quality.gold_rate_sql()}"
         f" FROM {table(Project)} p"
     )
-    params = [AssignmentStatus.LEASED.value, connection.ops.adapt_datetimefield_value(now)]
+    params = [AssignmentStatus.LEASED.value, at, worker_id, at]
     if connection.features.has_select_for_update:
         sql += (
             f", {table(User)} u WHERE p.id = %s AND u.id = %s"
@@ -151,6 +156,7 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
         return None
     project = instance(Project, ("id", "status", "lease_seconds"), row[:3])
     project.gated, project.overdue = bool(row[3]), bool(row[4])
+    project.restricted, project.gold_rate = bool(row[5]), row[6] or 0
     return project
 
 
@@ -276,10 +282,13 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
                     raise PermissionDenied(
                         " ".join(refusals), code="not_eligible", details=refusals
                     )
-                quality.restriction_check(worker=worker, project_id=project_id, now=now)
+                if project.restricted:  # reads the hit for its message, raises Restricted
+                    quality.restriction_check(worker=worker, project_id=project_id, now=now)
                 if project.overdue and not expired:
                     raise _ExpireFirst
-                return _claim_locked(worker, project_id, project.lease_seconds, now)
+                return _claim_locked(
+                    worker, project_id, project.lease_seconds, now, project.gold_rate
+                )
         except _ExpireFirst:
             # Overdue leases are expired in a transaction of their own, so that no claim
             # holds item locks while it waits for other claimers (no lock cycles between
@@ -301,7 +310,9 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     return None
 
 
-def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) -> Assignment | None:
+def _claim_locked(
+    worker: Any, project_id: int, lease_seconds: int, now: Any, gold_rate: int = 0
+) -> Assignment | None:
     """The claim proper, inside the caller's transaction, once ``_lock_for_claim`` locked
     the worker's row (one claim at a time per worker, so two tabs asking at once get the
     same lease) and share-locked the open project's (see ``assignment_claim``)."""
@@ -310,11 +321,13 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
     live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
-    gold = quality.gold_claim(
-        worker=worker, project_id=project_id, lease_seconds=lease_seconds, now=now
-    )
-    if gold is not None:
-        return gold
+    if gold_rate:  # a funded gold policy (read by _lock_for_claim); else no gold query
+        gold = quality.gold_claim(
+            worker=worker, project_id=project_id, lease_seconds=lease_seconds, now=now,
+            rate=gold_rate,
+        )
+        if gold is not None:
+            return gold
     for _ in range(CLAIM_ATTEMPTS):
         item = _pick_item(project_id, worker.pk)
         if item is None and connection.features.has_select_for_update_skip_locked:
@@ -335,6 +348,11 @@ def _claim_locked(worker: Any, project_id: int, lease_seconds: int, now: Any) ->
 def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignment:
     """The worker's assignment with its project, the assignment row locked if ``lock``.
 
+    The same statement reads what the submit and skip hooks would otherwise query: the
+    item's gold answer (``assignment.gold``, None for an ordinary item), whether the project
+    has enabled rules these hooks check (``project.rules_on``) and whether an aggregation is
+    already requested (``project.results_pending``).
+
     Locking also share-locks the project row (FOR KEY SHARE), first: the lock order of
     claims and project_close (project, then leases), so whatever a submit or skip inserts
     with a foreign key to the project (which takes that lock anyway) never waits for a
@@ -343,9 +361,12 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
     if not fits(assignment_id):
         raise NotFound(gettext("assignment not found"))
     names = _ASSIGNMENT_COLS
+    p_names = attnames(Project)
     sql = (
-        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')} FROM {table(Project)} p"
-        f" JOIN {table(Assignment)} a ON a.project_id = p.id WHERE a.id = %s AND a.worker_id = %s"
+        f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')}, i.{q('gold')},"
+        f" {quality.rules_sql()}, {results_pending_sql()}"
+        f" FROM {table(Project)} p JOIN {table(Assignment)} a ON a.project_id = p.id"
+        f" JOIN {table(Item)} i ON i.id = a.item_id WHERE a.id = %s AND a.worker_id = %s"
     )
     if lock and connection.features.has_select_for_update:
         sql += " FOR KEY SHARE OF p FOR UPDATE OF a"
@@ -354,17 +375,29 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
         row = cur.fetchone()
     if row is None:
         raise NotFound(gettext("assignment not found"))
+    end = len(names) + len(p_names)
     assignment = instance(Assignment, names, row[: len(names)])
-    assignment.project = instance(Project, attnames(Project), row[len(names) :])
+    assignment.project = project = instance(Project, p_names, row[len(names) : end])
+    assignment.gold = instance(Item, _GOLD_COLS, (assignment.item_id, row[end])).gold
+    project.rules_on, project.results_pending = bool(row[end + 1]), bool(row[end + 2])
     return assignment
 
 
+_GOLD_COLS = ("id", "gold")
+
+
 def _store_submission(
-    worker: Any, assignment: Assignment, values: dict[str, Any], now: Any
-) -> Submission:
+    worker: Any,
+    assignment: Assignment,
+    values: dict[str, Any],
+    now: Any,
+    count: tuple[str, list[Any]] | None = None,
+) -> tuple[Submission, tuple | None]:
     """Insert the submission, mark the assignment submitted and record the audit event.
 
-    One statement on PostgreSQL (data-modifying CTEs), three on SQLite.
+    One statement on PostgreSQL (data-modifying CTEs), three on SQLite. On PostgreSQL
+    ``count`` (an upsert returning one row, ``quality.answer_count_sql``) runs in the same
+    statement; returns (submission, its row), the row None when it did not run.
     """
     event = {
         "at": now,
@@ -387,17 +420,22 @@ def _store_submission(
             e_cols, e_exprs, e_params = insert_parts(
                 AuditEvent, {**event, "target_id": Ref("made.id")}
             )
+            c_sql, c_params = count or ("", [])
+            counted = f", counted AS ({c_sql})" if count else ""
             cur.execute(
                 f"WITH made AS (INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})"
                 "  RETURNING id),"
                 f" moved AS ({move}),"
                 f" logged AS (INSERT INTO {table(AuditEvent)} ({e_cols})"
-                f"  SELECT {e_exprs} FROM made)"
-                " SELECT id FROM made",
-                [*s_params, *move_params, *e_params],
+                f"  SELECT {e_exprs} FROM made){counted}"
+                f" SELECT made.id{', counted.*' if count else ''} FROM made"
+                f"{', counted' if count else ''}",
+                [*s_params, *move_params, *e_params, *c_params],
             )
-            pk = cur.fetchone()[0]
+            row = cur.fetchone()
+            pk, extra = row[0], (tuple(row[1:]) if count else None)
         else:
+            extra = None
             cur.execute(f"INSERT INTO {table(Submission)} ({s_cols}) VALUES ({s_exprs})", s_params)
             pk = cur.lastrowid
             cur.execute(move, move_params)
@@ -408,7 +446,7 @@ def _store_submission(
     submission = Submission(pk=pk, **values)
     submission._state.adding = False
     submission._state.db = connection.alias
-    return submission
+    return submission, extra
 
 
 def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
@@ -427,7 +465,7 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
         Item.objects.filter(pk=assignment.item_id, gold__isnull=True).update(
             slots_open=F("slots_open") + 1
         )
-        quality.on_skip(assignment=assignment)
+        quality.on_skip(assignment=assignment, rules=assignment.project.rules_on)
         audit_record(
             actor=worker,
             action="assignment.release",
@@ -482,7 +520,13 @@ def assignment_submit(
         project = assignment.project
         clean = get_kind(project.kind).validate_answer(answer, project.config)
         started = assignment.returned_at or assignment.leased_at
-        submission = _store_submission(
+        # An ordinary answer's counters move in the submission's own statement (PostgreSQL).
+        count = None
+        if assignment.gold is None and connection.vendor == "postgresql":
+            count = quality.answer_count_sql(
+                worker_id=worker.pk, project_id=assignment.project_id, now=now
+            )
+        submission, counted = _store_submission(
             worker,
             assignment,
             {
@@ -497,7 +541,14 @@ def assignment_submit(
                 "created_at": now,
             },
             now,
+            count,
         )
-        quality.on_submit(submission=submission, assignment=assignment)
-        answer_recorded(assignment=assignment)
+        quality.on_submit(
+            submission=submission,
+            assignment=assignment,
+            gold=assignment.gold,
+            rules=project.rules_on,
+            counted=counted,
+        )
+        answer_recorded(assignment=assignment, pending=project.results_pending)
     return submission, True

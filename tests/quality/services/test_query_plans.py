@@ -48,3 +48,24 @@ def test_gold_pick_and_restriction_check_use_their_indexes(gold_project, worker,
     [query] = ctx.captured_queries
     plan = _plan(query["sql"], ())
     assert "rule_hit_blocking_idx" in plan, plan
+
+
+def test_the_claims_restriction_exists_uses_the_blocking_index(make_project, worker, make_user):
+    """The claim's first statement answers the restriction check on rule_hit_blocking_idx."""
+    from datadam.work.services import assignment_claim
+
+    project = make_project(items=3)
+    others = [make_user() for _ in range(20)]
+    RuleHit.objects.bulk_create(
+        RuleHit(worker=others[i % 20], project=project, source_project=project, kind="skips",
+                action="pause" if i % 3 else "warn", reason="x", key=f"k{i}",
+                lifted_at=timezone.now() if i % 2 else None)
+        for i in range(3000)
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE quality_rulehit")
+    with CaptureQueriesContext(connection) as ctx:
+        assert assignment_claim(worker=worker, project_id=project.pk) is not None
+    [first] = [q["sql"] for q in ctx.captured_queries if "quality_rulehit" in q["sql"]]
+    plan = _plan(first, ())
+    assert "rule_hit_blocking_idx" in plan, plan
