@@ -1,11 +1,17 @@
 """The platform's aggregation job on a large project: time and memory.
 
     python benchmarks/bench_results.py [--db sqlite|postgresql] [--items 200000] [--overlap 5]
+                                       [--multi-label L]
 
 Builds items × overlap submitted answers in bulk (2,000 simulated workers with accuracies
 drawn from U(0.5, 0.95)), then runs ``results_aggregate`` once, in this process, and reports
 seconds, the growth of the process's peak RSS during the job (VmHWM) and the accuracy of the
 stored labels against the simulated truth. The last stdout line is JSON.
+
+With ``--multi-label L`` the project has L labels, several per item: each item's true set holds
+every label with probability 0.25, and a worker of accuracy ``a`` flips each label with
+probability ``(1 - a) / 2``; accuracy is then the share of exactly right sets, reported next
+to that of the per-item majority vote (labels chosen by more than half the answers).
 """
 
 from __future__ import annotations
@@ -84,24 +90,87 @@ def _answers(project, n_workers: int, overlap: int, seed: int) -> dict[int, str]
     return truth
 
 
+def _multi_answers(project, n_workers: int, overlap: int, seed: int
+                   ) -> tuple[dict[int, str], float]:
+    """Multi-label: bulk answers; the true set per item (joined like ItemResult.label) and the
+    share of items whose per-item majority vote is exactly right."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from datadam.accounts.models import Role, User
+    from datadam.projects.models import Item
+    from datadam.work.models import Assignment, AssignmentStatus, Submission
+
+    rng = random.Random(seed)
+    labels = project.config["labels"]
+    users = User.objects.bulk_create(
+        User(email=f"w{i}@bench.test", role=Role.WORKER, password="!") for i in range(n_workers)
+    )
+    flip = {u.pk: (1 - rng.uniform(0.5, 0.95)) / 2 for u in users}
+    ids = [u.pk for u in users]
+    now = timezone.now()
+    truth: dict[int, str] = {}
+    majority_right = 0
+    items = Item.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
+    batch: list[tuple[int, int, list[str]]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            made = Assignment.objects.bulk_create(
+                Assignment(project=project, item_id=i, worker_id=w, leased_at=now,
+                           expires_at=now, submitted_at=now, status=AssignmentStatus.SUBMITTED)
+                for i, w, _ in batch
+            )
+            Submission.objects.bulk_create(
+                Submission(assignment=a, answer={"labels": chosen}, duration_ms=1000)
+                for a, (_, _, chosen) in zip(made, batch, strict=True)
+            )
+        batch.clear()
+
+    for pk in items.iterator(chunk_size=10_000):
+        true = [lb for lb in labels if rng.random() < 0.25]
+        truth[pk] = ", ".join(true)
+        votes = dict.fromkeys(labels, 0)
+        for w in rng.sample(ids, overlap):
+            chosen = [lb for lb in labels if (lb in true) != (rng.random() < flip[w])]
+            for lb in chosen:
+                votes[lb] += 1
+            batch.append((pk, w, chosen))
+        majority_right += [lb for lb in labels if votes[lb] * 2 > overlap] == true
+        if len(batch) >= 20_000:
+            flush()
+    if batch:
+        flush()
+    Item.objects.filter(project=project).update(slots_open=0)
+    return truth, majority_right / max(1, len(truth))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="sqlite")
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--overlap", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2_000)
+    parser.add_argument("--multi-label", type=int, default=0, metavar="L")
     args = parser.parse_args()
     db = BenchDatabase(args.db)
     try:
         db.create()
         db.django_setup()
         client, org = make_client(credit=0)
-        project = make_project(client, org, overlap=args.overlap)
+        config = None
+        if args.multi_label:
+            config = {"labels": [f"l{i}" for i in range(args.multi_label)], "multi_label": True}
+        project = make_project(client, org, overlap=args.overlap, config=config)
         path = db.tmp / "items.jsonl"
         write_items_jsonl(path, args.items)
         import_items(client, project, path)
         t0 = time.perf_counter()
-        truth = _answers(project, args.workers, args.overlap, seed=1)
+        majority = None
+        if args.multi_label:
+            truth, majority = _multi_answers(project, args.workers, args.overlap, seed=1)
+        else:
+            truth = _answers(project, args.workers, args.overlap, seed=1)
         log(f"built {args.items * args.overlap} answers in {time.perf_counter() - t0:.1f}s")
         from datadam.datasets.aggregation import results_aggregate
         from datadam.datasets.models import ItemResult
@@ -124,6 +193,9 @@ def main() -> int:
             "peak_mb": peak,
             "accuracy": round(right / len(truth), 4),
         }
+        if majority is not None:
+            result["multi_label"] = args.multi_label
+            result["majority_accuracy"] = round(majority, 4)
         print(json.dumps(result))
     finally:
         db.drop()

@@ -136,7 +136,8 @@ def make_client(credit: int) -> tuple[Any, Any]:
     return client, org
 
 
-def make_project(client: Any, org: Any, *, overlap: int, reward: int = 1) -> Any:
+def make_project(client: Any, org: Any, *, overlap: int, reward: int = 1,
+                 config: dict[str, Any] | None = None) -> Any:
     from datadam.projects.services import project_create
 
     return project_create(
@@ -144,7 +145,7 @@ def make_project(client: Any, org: Any, *, overlap: int, reward: int = 1) -> Any
         organization_id=org.pk,
         name="Bench sentiment",
         kind="text_classification",
-        config={"labels": ["positive", "negative", "neutral"]},
+        config=config or {"labels": ["positive", "negative", "neutral"]},
         reward=reward,
         review_reward=0,
         overlap=overlap,

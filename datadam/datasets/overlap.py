@@ -4,6 +4,8 @@ Called after every answer and review decision (``answer_recorded``) with constan
 that item's answers (at most ``max_answers`` rows) and the stored estimates of their workers.
 The posterior is the one-coin model: a worker with accuracy ``a`` gives the true label with
 probability ``a`` and each other label with ``(1 - a) / (K - 1)``; uniform class prior.
+Multi-label items: the same model with K = 2 for every label (yes/no), the item's confidence
+being the minimum over labels of ``max(p, 1 - p)``.
 """
 
 from __future__ import annotations
@@ -17,20 +19,25 @@ from datadam.projects.models import Item, Project
 from datadam.rawsql import table
 from datadam.work.models import SLOT_HOLDING, Assignment, AssignmentStatus, Submission
 
+from .multilabel import item_label_posteriors
 from .posterior import item_posterior, shrunk_skill
 
 #: Assignment statuses whose latest answer counts towards results (not rejected or returned).
 COUNTED = (AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED)
+
+
 def aggregatable(project: Project) -> bool:
-    """The platform aggregates single-label classification projects."""
+    """The platform aggregates every classification project (single- and multi-label)."""
     config = project.config or {}
-    return bool(config.get("labels")) and not config.get("multi_label")
+    return bool(config.get("labels"))
 
 
 def item_confidence(project: Project, item_id: int) -> tuple[float, int]:
     """(posterior of the most likely label, counted answers) of one item, from the database."""
     from .models import WorkerEstimate
 
+    if project.config.get("multi_label"):
+        return _multi_item_confidence(project, item_id)
     codes = {label: i for i, label in enumerate(project.config["labels"])}
     rows = list(
         Submission.objects.filter(
@@ -58,6 +65,38 @@ def item_confidence(project: Project, item_id: int) -> tuple[float, int]:
     if not labels:
         return 0.0, 0
     return max(item_posterior(labels, skills, k)), len(labels)
+
+
+def _multi_item_confidence(project: Project, item_id: int) -> tuple[float, int]:
+    """Multi-label: min over labels of max(p, 1 - p), each label's p from the one-coin binary
+    posterior of the item's answers (``answers × labels`` work: constant per item)."""
+    from .models import WorkerEstimate
+
+    codes = {label: i for i, label in enumerate(project.config["labels"])}
+    rows = [
+        (w, answer.get("labels"))
+        for w, answer in Submission.objects.filter(
+            assignment__item_id=item_id,
+            assignment__status__in=COUNTED,
+            revision=F("assignment__revisions"),
+        ).values_list("assignment__worker_id", "answer")
+        if isinstance(answer, dict) and isinstance(answer.get("labels"), list)
+    ]
+    if not rows:
+        return 0.0, 0
+    estimates = dict(
+        (w, (s, n))
+        for w, s, n in WorkerEstimate.objects.filter(
+            project_id=project.pk, worker_id__in=[w for w, _ in rows]
+        ).values_list("worker_id", "skill", "n_labels")
+    )
+    chosen, skills = [], []
+    for worker_id, labels in rows:
+        skill, n = estimates.get(worker_id, (None, 0))
+        chosen.append([codes[lb] for lb in labels if lb in codes])
+        skills.append(shrunk_skill(skill, n, 2))
+    p_yes = item_label_posteriors(chosen, skills, len(codes))
+    return min(max(p, 1 - p) for p in p_yes), len(rows)
 
 
 def overlap_check(*, project: Project, item_id: int) -> bool:

@@ -88,7 +88,11 @@ def _results_preview(project: Project) -> list[dict[str, Any]]:
         .order_by("pk")
         .values("pk", "external_id", "data")[:RESULTS_PREVIEW]
     )
-    return list(item_results(project, items))
+    rows = list(item_results(project, items))
+    for row in rows:  # multi-label: p(yes) per label, as pairs (a label may be named "items")
+        probabilities = (row["result"] or {}).get("probabilities")
+        row["probabilities"] = list(probabilities.items()) if probabilities else []
+    return rows
 
 
 @console_view

@@ -133,6 +133,26 @@ def test_multi_label_results_keep_labels_most_answers_chose(
     assert row["result"]["labels"] == ["a", "b"]
 
 
+def test_multi_label_export_carries_the_stored_aggregated_set(
+    make_project, make_user, do_work, client_org, api
+):
+    from datadam.datasets.aggregation import results_aggregate
+
+    project = make_project(items=1, overlap=3, aggregation_method="mv",
+                           config={"labels": ["a", "b", "c"], "multi_label": True})
+    for labels in (["a", "b"], ["a"], ["b", "a", "c"]):
+        do_work(project, make_user(), {"labels": labels})
+    results_aggregate(project_id=project.pk)
+    (row,) = _lines(api(client_org[0]).get(f"projects/{project.pk}/export.jsonl"))
+    assert row["result"] == {
+        "labels": ["a", "b"],
+        "probabilities": {"a": 1.0, "b": 0.6667, "c": 0.3333},
+        "confidence": 0.666667,  # min over labels of max(p, 1 - p)
+        "answers": 3,
+        "method": "mv",
+    }
+
+
 def test_results_page_through_items_with_the_same_records(labelled, client_org, api):
     project, *_ = labelled
     client = api(client_org[0])

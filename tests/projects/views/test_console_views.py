@@ -307,3 +307,20 @@ def test_dashboard_links_to_the_projects_qualification_requirements(client_org, 
     assert f'href="/qualifications/projects/{project.pk}/requirements/"' in html
     page = signed_in(user).get(f"/qualifications/projects/{project.pk}/requirements/")
     assert page.status_code == 200
+
+
+def test_dashboard_shows_the_stored_multi_label_set_and_its_label_probabilities(
+    client_org, make_project, make_user, do_work
+):
+    from datadam.datasets.aggregation import results_aggregate
+
+    user, _org = client_org
+    project = make_project(items=1, overlap=3, aggregation_method="mv",
+                           config={"labels": ["a", "b", "c"], "multi_label": True})
+    for labels in (["a", "b"], ["a"], ["a", "b", "c"]):
+        do_work(project, make_user("worker"), {"labels": labels})
+    results_aggregate(project_id=project.pk)
+    html = signed_in(user).get(f"/console/projects/{project.pk}/").content.decode()
+    assert "<b>a, b</b>" in html
+    assert "a 1.00 · b 0.67 · c 0.33" in html
+    assert 'data-confidence="0.666667"' in html
