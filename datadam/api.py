@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -57,6 +58,23 @@ def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
             ),
         },
         status=422,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A multipart body Django cannot parse (no boundary in the Content-Type, a truncated or
+    garbled body): the client sent it wrong, so 400 rather than a 500 from the parser."""
+    return api.create_response(
+        request,
+        {
+            "error": "invalid",
+            "message": _(
+                "the multipart/form-data body could not be read; send it with a boundary "
+                "in the Content-Type header"
+            ),
+        },
+        status=400,
     )
 
 

@@ -80,6 +80,39 @@ def test_a_body_that_is_not_the_expected_json_object_gets_4xx_on_every_endpoint(
             assert _message(r), (method, path)
 
 
+def _multipart_endpoints() -> list[tuple[str, str]]:
+    return [
+        (method, path)
+        for method, path, op in _endpoints()
+        if "multipart/form-data" in (op.get("requestBody") or {}).get("content", {})
+    ]
+
+
+def test_the_schema_has_multipart_endpoints_to_check():
+    paths = {path for _, path in _multipart_endpoints()}
+    assert "/api/v1/projects/{project_id}/items/upload" in paths
+    assert "/api/v1/qualifications/{qualification_id}/credentials" in paths
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary="],
+    ids=["no-boundary", "empty-boundary"],
+)
+def test_a_multipart_body_without_a_usable_boundary_gets_400_not_500(
+    as_operator, as_worker, content_type
+):
+    """Found by schemathesis: Django's parser raised MultiPartParserError, which became a 500."""
+    client = Client()
+    for method, path in _multipart_endpoints():
+        for headers in (as_operator, as_worker):
+            r = getattr(client, method)(
+                _fill(path, "1"), data=b"x", content_type=content_type, headers=headers
+            )
+            assert r.status_code == 400, (method, path, r.status_code, r.content[:200])
+            assert "multipart" in _message(r), (method, path)
+
+
 @pytest.mark.parametrize("value", ["987654321", str(2**63), str(2**70), "-1", "0"])
 def test_ids_that_do_not_exist_or_do_not_fit_get_4xx_on_every_endpoint(as_operator, value):
     client = Client()
