@@ -53,13 +53,16 @@ _CODE_LETTERS = (
 _LARGEST_SAMPLE = 1250
 
 
-def _check_counts(k: int, n: int) -> None:
+def _check_counts(k: float, n: float) -> None:
     if n < 0 or k < 0 or k > n:
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
 
 
-def wilson_interval(k: int, n: int, *, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of the proportion ``k / n`` (``(0, 1)`` when ``n == 0``)."""
+def wilson_interval(k: float, n: float, *, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of the proportion ``k / n`` (``(0, 1)`` when ``n == 0``).
+
+    Counts may be fractional (skills pool weighted evidence).
+    """
     _check_counts(k, n)
     if n == 0:
         return 0.0, 1.0

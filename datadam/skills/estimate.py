@@ -17,15 +17,15 @@ and ranking use ``lower``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from datadam.datasets.accuracy import Z95, wilson_interval
 
 GOLD_WEIGHT = 2.0
 AGREEMENT_WEIGHT = 1.0
 REVIEW_WEIGHT = 1.0
 PRIOR_A = 1.0
 PRIOR_B = 1.0
-Z95 = 1.959964
 
 
 def beta_mean(successes: float, trials: float, a: float = PRIOR_A, b: float = PRIOR_B) -> float:
@@ -35,22 +35,9 @@ def beta_mean(successes: float, trials: float, a: float = PRIOR_A, b: float = PR
     return (successes + a) / (trials + a + b)
 
 
-def wilson_interval(successes: float, trials: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a proportion; (0, 1) without trials."""
-    if trials < 0 or successes < 0 or successes > trials:
-        raise ValueError("need 0 <= successes <= trials")
-    if trials == 0:
-        return 0.0, 1.0
-    p = successes / trials
-    z2 = z * z
-    centre = p + z2 / (2 * trials)
-    spread = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
-    denom = 1 + z2 / trials
-    return max(0.0, (centre - spread) / denom), min(1.0, (centre + spread) / denom)
-
-
 def wilson_lower(successes: float, trials: float, z: float = Z95) -> float:
-    return wilson_interval(successes, trials, z)[0]
+    """Lower end of the Wilson interval: rewards evidence, so more answers rank higher."""
+    return wilson_interval(successes, trials, z=z)[0]
 
 
 @dataclass(frozen=True)
