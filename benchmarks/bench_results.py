@@ -42,14 +42,32 @@ def _vm(field: str) -> int:
     return 0
 
 
-def _answers(project, n_workers: int, overlap: int, seed: int) -> dict[int, str]:
-    """Bulk assignments and submissions; returns the simulated truth per item."""
+def _store(project, batch: list, key: str) -> None:
+    """Bulk-insert submitted assignments and their answers ``{key: value}``; empty ``batch``."""
     from django.db import transaction
     from django.utils import timezone
 
+    from datadam.work.models import Assignment, AssignmentStatus, Submission
+
+    now = timezone.now()
+    with transaction.atomic():
+        made = Assignment.objects.bulk_create(
+            Assignment(project=project, item_id=i, worker_id=w, leased_at=now,
+                       expires_at=now, submitted_at=now, status=AssignmentStatus.SUBMITTED)
+            for i, w, _ in batch
+        )
+        Submission.objects.bulk_create(
+            Submission(assignment=a, answer={key: value}, duration_ms=1000)
+            for a, (_, _, value) in zip(made, batch, strict=True)
+        )
+    batch.clear()
+
+
+def _answers(project, n_workers: int, overlap: int, seed: int) -> dict[int, str]:
+    """Bulk assignments and submissions; returns the simulated truth per item."""
+
     from datadam.accounts.models import Role, User
     from datadam.projects.models import Item
-    from datadam.work.models import Assignment, AssignmentStatus, Submission
 
     rng = random.Random(seed)
     labels = project.config["labels"]
@@ -58,23 +76,12 @@ def _answers(project, n_workers: int, overlap: int, seed: int) -> dict[int, str]
     )
     skill = {u.pk: rng.uniform(0.5, 0.95) for u in users}
     ids = [u.pk for u in users]
-    now = timezone.now()
     truth: dict[int, str] = {}
     items = Item.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
     batch: list[tuple[int, int, str]] = []
 
     def flush() -> None:
-        with transaction.atomic():
-            made = Assignment.objects.bulk_create(
-                Assignment(project=project, item_id=i, worker_id=w, leased_at=now,
-                           expires_at=now, submitted_at=now, status=AssignmentStatus.SUBMITTED)
-                for i, w, _ in batch
-            )
-            Submission.objects.bulk_create(
-                Submission(assignment=a, answer={"label": label}, duration_ms=1000)
-                for a, (_, _, label) in zip(made, batch, strict=True)
-            )
-        batch.clear()
+        _store(project, batch, "label")
 
     for pk in items.iterator(chunk_size=10_000):
         truth[pk] = rng.choice(labels)
@@ -94,12 +101,9 @@ def _multi_answers(project, n_workers: int, overlap: int, seed: int
                    ) -> tuple[dict[int, str], float]:
     """Multi-label: bulk answers; the true set per item (joined like ItemResult.label) and the
     share of items whose per-item majority vote is exactly right."""
-    from django.db import transaction
-    from django.utils import timezone
 
     from datadam.accounts.models import Role, User
     from datadam.projects.models import Item
-    from datadam.work.models import Assignment, AssignmentStatus, Submission
 
     rng = random.Random(seed)
     labels = project.config["labels"]
@@ -108,24 +112,13 @@ def _multi_answers(project, n_workers: int, overlap: int, seed: int
     )
     flip = {u.pk: (1 - rng.uniform(0.5, 0.95)) / 2 for u in users}
     ids = [u.pk for u in users]
-    now = timezone.now()
     truth: dict[int, str] = {}
     majority_right = 0
     items = Item.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
     batch: list[tuple[int, int, list[str]]] = []
 
     def flush() -> None:
-        with transaction.atomic():
-            made = Assignment.objects.bulk_create(
-                Assignment(project=project, item_id=i, worker_id=w, leased_at=now,
-                           expires_at=now, submitted_at=now, status=AssignmentStatus.SUBMITTED)
-                for i, w, _ in batch
-            )
-            Submission.objects.bulk_create(
-                Submission(assignment=a, answer={"labels": chosen}, duration_ms=1000)
-                for a, (_, _, chosen) in zip(made, batch, strict=True)
-            )
-        batch.clear()
+        _store(project, batch, "labels")
 
     for pk in items.iterator(chunk_size=10_000):
         true = [lb for lb in labels if rng.random() < 0.25]
