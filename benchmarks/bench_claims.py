@@ -268,7 +268,7 @@ class LeanClient:
         self.connects += 1
         return conn
 
-    async def post(self, path: str, body: bytes = b"") -> tuple[int, bytes]:
+    async def post(self, path: str, body: bytes = b"", method: str = "POST") -> tuple[int, bytes]:
         for attempt in range(2):
             reused = self.conn is not None and not self.conn.closed
             if not reused:
@@ -277,7 +277,8 @@ class LeanClient:
             assert conn is not None and conn.transport is not None
             conn.waiter = asyncio.get_running_loop().create_future()
             conn.transport.write(
-                b"POST "
+                method.encode()
+                + b" "
                 + path.encode()
                 + b" HTTP/1.1\r\n"
                 + self.host

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,16 @@ def call(app, method: str, path: str, token: str, body: bytes = b"") -> tuple[in
     return int(status[0].split()[0]), data
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a PostgreSQL backend has used; 0 when not readable."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="postgresql", choices=["postgresql", "sqlite"])
@@ -66,6 +77,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=50)
     parser.add_argument("--cycles", type=int, default=2000)
     parser.add_argument("--profile", default="", help="write a cProfile report (CPU time) here")
+    parser.add_argument("--profile-sort", default="cumulative", help="e.g. tottime")
     parser.add_argument("--trivial", action="store_true")
     args = parser.parse_args()
     db = BenchDatabase(args.db)
@@ -121,21 +133,28 @@ def main() -> int:
 
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()" if args.db == "postgresql" else "SELECT 0")
+            backend = cur.fetchone()[0]
+        p0 = backend_cpu(backend)
         c0, t0 = time.process_time(), time.perf_counter()
         for i in range(args.cycles):
             cycle(10_000 + i)
         c1, t1 = time.process_time(), time.perf_counter()
+        p1 = backend_cpu(backend)
         if profiler is not None:
             import pstats
 
             profiler.disable()
             with open(args.profile, "w") as f:
-                pstats.Stats(profiler, stream=f).sort_stats("cumulative").print_stats(70)
+                stats = pstats.Stats(profiler, stream=f)
+                stats.sort_stats(args.profile_sort).print_stats(70)
         result = {
             "db": args.db,
             "cycles": args.cycles,
             "server_cpu_ms_per_request": round((c1 - c0) * 1000 / (2 * args.cycles), 3),
             "wall_ms_per_request": round((t1 - t0) * 1000 / (2 * args.cycles), 3),
+            "postgres_cpu_ms_per_request": round((p1 - p0) * 1000 / (2 * args.cycles), 3),
             "queries_next": len(q_next),
             "queries_submit": len(q_submit),
             "sql_next": [q[:160] for q in q_next],

@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (threshold None). The hot paths ask for
+    # them explicitly (datadam.rawsql.cursor); the ORM's client-side-bound queries are never
+    # prepared whatever the threshold, so this only lets those explicit requests through.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -201,4 +206,7 @@ DATADAM = {
     "IMPORT_REPORT_LIMIT": 10000,
     # Seconds an aggregation request waits for more answers before the job runs (debounce).
     "AGGREGATE_DEBOUNCE_S": 30,
+    # Hot-path statements prepared once per PostgreSQL connection (rawsql.cursor). Off for a
+    # connection pooler in transaction mode that does not carry prepared statements.
+    "PREPARED_STATEMENTS": _flag("DATADAM_PREPARED_STATEMENTS", True),
 }

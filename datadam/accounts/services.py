@@ -8,10 +8,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from datadam import rawsql
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from datadam.rawsql import attnames, columns, instance, table
@@ -128,7 +129,7 @@ def user_by_token(raw: str) -> User | None:
     """The active user a bearer token belongs to: one indexed query, written by hand (the
     ORM spent more CPU building it than PostgreSQL spends answering it; every API call
     pays this)."""
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         cur.execute(
             f"SELECT t.id, t.last_used_at, {columns(User, 'u')} FROM {table(ApiToken)} t"
             f" JOIN {table(User)} u ON u.id = t.user_id"

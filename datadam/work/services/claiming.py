@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from datadam import rawsql
 from datadam.accounts.models import User
 from datadam.audit.models import AuditEvent
 from datadam.errors import Conflict, NotFound, PermissionDenied
@@ -51,7 +52,7 @@ def _pick_item(project_id: int, worker_id: int, *, wait: bool = False) -> Item |
         " WHERE a.item_id = i.id AND a.worker_id = %s)"
         f" ORDER BY i.project_id, i.id LIMIT 1{lock}"
     )
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         cur.execute(sql, [project_id, project_id, worker_id])
         row = cur.fetchone()
     return None if row is None else instance(Item, _ITEM_COLS, row)
@@ -84,12 +85,14 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
     sql = (
         "SELECT p.id, p.status, p.lease_seconds,"
         f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
+        # The status is written into the statement, not passed: a prepared statement's
+        # generic plan can use the partial index (status = 'leased') only for a constant.
         f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
-        "   AND a.status = %s AND a.expires_at <= %s),"
+        f"   AND a.status = '{AssignmentStatus.LEASED.value}' AND a.expires_at <= %s),"
         f" {quality.restricted_sql()}, {quality.gold_rate_sql()}"
         f" FROM {table(Project)} p"
     )
-    params = [AssignmentStatus.LEASED.value, at, worker_id, at]
+    params = [at, worker_id, at]
     if connection.features.has_select_for_update:
         sql += (
             f", {table(User)} u WHERE p.id = %s AND u.id = %s"
@@ -99,7 +102,7 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
     else:
         sql += " WHERE p.id = %s"
         params += [project_id]
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
     if row is None:
@@ -123,7 +126,7 @@ def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
         " WHERE a.worker_id = %s AND a.project_id = %s AND a.status = %s AND a.expires_at > %s"
         " LIMIT 1"
     )
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         cur.execute(
             sql,
             [
@@ -169,7 +172,7 @@ def _lease(worker: Any, project_id: int, item: Item, lease_seconds: int, now: An
         "data": {"item": item.pk},
     }
     take = f"UPDATE {table(Item)} SET slots_open = slots_open - 1 WHERE id = %s AND slots_open > 0"
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         if connection.vendor == "postgresql":
             a_cols, a_exprs, a_params = insert_parts(
                 Assignment, {**values, "item_id": Ref("took.id")}

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from datadam import rawsql
 from datadam.audit.models import AuditEvent
 from datadam.audit.services import audit_record
 from datadam.datasets.overlap import answer_recorded, results_pending_sql
@@ -50,7 +51,7 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
     )
     if lock and connection.features.has_select_for_update:
         sql += " FOR KEY SHARE OF p FOR UPDATE OF a"
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         cur.execute(sql, [assignment_id, worker.pk])
         row = cur.fetchone()
     if row is None:
@@ -95,7 +96,7 @@ def _store_submission(
         assignment.pk,
     ]
     s_cols, s_exprs, s_params = insert_parts(Submission, values)
-    with connection.cursor() as cur:
+    with rawsql.cursor() as cur:
         if connection.vendor == "postgresql":
             e_cols, e_exprs, e_params = insert_parts(
                 AuditEvent, {**event, "target_id": Ref("made.id")}

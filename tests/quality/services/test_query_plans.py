@@ -64,8 +64,16 @@ def test_the_claims_restriction_exists_uses_the_blocking_index(make_project, wor
     )
     with connection.cursor() as cur:
         cur.execute("ANALYZE quality_rulehit")
-    with CaptureQueriesContext(connection) as ctx:
+    seen: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):  # noqa: ANN001
+        seen.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    # The claim's statements are prepared (bound on the server): their text carries
+    # placeholders, so the plan is asked for with the parameters they ran with.
+    with connection.execute_wrapper(record):
         assert assignment_claim(worker=worker, project_id=project.pk) is not None
-    [first] = [q["sql"] for q in ctx.captured_queries if "quality_rulehit" in q["sql"]]
-    plan = _plan(first, ())
+    [(first, params)] = [(sql, p) for sql, p in seen if "quality_rulehit" in sql]
+    plan = _plan(first, params)
     assert "rule_hit_blocking_idx" in plan, plan
