@@ -14,6 +14,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # audit_actor_idx (actor, id) serves every lookup by actor
     )
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=32)

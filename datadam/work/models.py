@@ -31,9 +31,17 @@ class Assignment(models.Model):
     """One worker's turn at one item. At most one per (item, worker), ever."""
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
-    item = models.ForeignKey("projects.Item", on_delete=models.CASCADE, related_name="assignments")
+    # No single-column indexes on item and worker: the unique (item, worker) constraint and
+    # assignment_worker_idx / assignment_mine_idx start with them and serve those lookups,
+    # and every claim and submit would otherwise write two more index entries.
+    item = models.ForeignKey(
+        "projects.Item", on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     status = models.CharField(
         max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.LEASED
@@ -71,7 +79,10 @@ class Assignment(models.Model):
 class Submission(models.Model):
     """One version of a worker's answer; a revision after a return is a new row."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    # submission_revision (assignment, revision) serves lookups by assignment.
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="submissions", db_index=False
+    )
     revision = models.PositiveIntegerField(default=0)
     answer = models.JSONField()
     duration_ms = models.PositiveIntegerField(
