@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,26 @@ def validate_rule(
 def in_force(now: datetime) -> Q:
     """Hits still in force: not lifted and not past their end."""
     return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gt=now))
+
+
+def blocking_hits(*, worker_id: int, now: datetime) -> QuerySet[RuleHit]:
+    """A worker's pauses, removals and suspensions in force (rule_hit_blocking_idx)."""
+    return (
+        RuleHit.objects.filter(worker_id=worker_id)
+        .filter(in_force(now))
+        .exclude(action=RuleAction.WARN)
+    )
+
+
+def restricted_projects(*, worker_id: int, now: datetime) -> Exists:
+    """True for a project row (``OuterRef("pk")``) the worker is kept from: a blocking hit
+    on it, or a platform-wide one. The feed leaves such projects out, as the claim
+    refuses them."""
+    return Exists(
+        blocking_hits(worker_id=worker_id, now=now).filter(
+            Q(project_id=OuterRef("pk")) | Q(project__isnull=True)
+        )
+    )
 
 
 def blocking_hit(*, worker_id: int, project_id: int, now: datetime) -> RuleHit | None:

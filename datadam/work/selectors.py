@@ -15,16 +15,32 @@ from django.utils.translation import gettext as _
 from datadam.errors import NotFound
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.selectors import eligible_projects_filter
+from datadam.quality.rules import blocking_hits, restricted_projects, restriction_message
 from datadam.skills.gates import invited_exists
 
 from .models import Assignment, AssignmentStatus, Submission
 
 
 def feed_projects(*, worker: Any) -> QuerySet[Project]:
-    """Open projects a worker may take (filters by qualification come with the quality engine)."""
-    return Project.objects.filter(status=ProjectStatus.OPEN).filter(
-        eligible_projects_filter(worker)  # qualifications, levels and profile conditions
-    ).annotate(invited=invited_exists(worker)).order_by("-invited", "-reward", "-id")
+    """Open projects a worker may take: eligible (qualifications, levels, profile
+    conditions) and not closed to them by a pause, removal or suspension in force."""
+    return (
+        Project.objects.filter(status=ProjectStatus.OPEN)
+        .filter(eligible_projects_filter(worker))
+        .exclude(restricted_projects(worker_id=worker.pk, now=timezone.now()))
+        .annotate(invited=invited_exists(worker))
+        .order_by("-invited", "-reward", "-id")
+    )
+
+
+def feed_restrictions(*, worker: Any) -> list[dict[str, Any]]:
+    """The worker's restrictions in force, each with the message the claim would give:
+    the feed says why projects are missing and links to the appeal."""
+    hits = blocking_hits(worker_id=worker.pk, now=timezone.now()).select_related("project")
+    return [
+        {"hit": hit, "message": restriction_message(hit), "project": hit.project}
+        for hit in hits.order_by("-pk")[:20]
+    ]
 
 
 def my_assignments(

@@ -8,7 +8,13 @@ from django.shortcuts import render
 from datadam.projects.models import ProjectStatus
 from datadam.rewards.selectors import worker_account_of
 
-from ..selectors import feed_cards, live_lease_projects, project_pace, returned_counts
+from ..selectors import (
+    feed_cards,
+    feed_restrictions,
+    live_lease_projects,
+    project_pace,
+    returned_counts,
+)
 from ._common import kind_title, workable_project, worker_required
 
 
@@ -21,6 +27,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         "cards": [{"card": c, "kind_title": kind_title(c.project.kind)} for c in cards],
         "returned_total": sum(returned.values()),
         "balance": account.balance if account else 0,
+        "restrictions": feed_restrictions(worker=request.user),
     })
 
 

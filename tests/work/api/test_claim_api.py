@@ -127,3 +127,46 @@ def test_brief_shows_an_open_projects_instructions_and_labels(make_project, work
     assert r.json()["config"]["labels"] == ["pos", "neg", "neu"]
     draft = make_project(items=1, launch=False)
     assert api(worker).get(f"projects/{draft.pk}/brief").status_code == 404
+
+
+def _hit(worker, project, *, action: str, platform: bool = False, **fields):
+    from datadam.quality.models import RuleHit
+
+    return RuleHit.objects.create(
+        worker=worker, project=None if platform else project, source_project=project,
+        kind="skips", action=action, reason="too many skips", key=f"k-{action}-{project.pk}",
+        **fields,
+    )
+
+
+def test_feed_leaves_out_projects_a_pause_or_removal_keeps_the_worker_from(
+    make_project, worker, api
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    paused = make_project(items=1, reward=30)
+    removed = make_project(items=1, reward=20)
+    warned = make_project(items=1, reward=10)
+    ended = make_project(items=1, reward=5)
+    _hit(worker, paused, action="pause", until=timezone.now() + timedelta(hours=1))
+    _hit(worker, removed, action="remove")
+    _hit(worker, warned, action="warn")
+    _hit(worker, ended, action="pause", until=timezone.now() - timedelta(minutes=1))
+    client = api(worker)
+    assert [p["id"] for p in client.get("feed").json()] == [warned.pk, ended.pk]
+    # The feed and the claim agree.
+    assert client.post(f"projects/{paused.pk}/next").status_code == 403
+
+
+def test_feed_is_empty_for_a_suspended_worker_and_back_once_lifted(make_project, worker, api):
+    from django.utils import timezone
+
+    project = make_project(items=1)
+    hit = _hit(worker, project, action="suspend", platform=True)
+    client = api(worker)
+    assert client.get("feed").json() == []
+    hit.lifted_at = timezone.now()
+    hit.save(update_fields=["lifted_at"])
+    assert [p["id"] for p in client.get("feed").json()] == [project.pk]

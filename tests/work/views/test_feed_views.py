@@ -135,3 +135,31 @@ def test_draft_projects_are_not_found_by_workers(client, make_project, worker):
     client.force_login(worker)
     assert client.get(f"/work/projects/{draft.pk}/").status_code == 404
     assert client.get(f"/work/projects/{draft.pk}/task/").status_code == 404
+
+
+def test_feed_says_which_projects_are_closed_to_the_worker_and_links_to_appeals(
+    client, make_project, worker
+):
+    from datadam.quality.models import RuleHit
+
+    open_one = make_project(items=2)
+    removed = make_project(items=2)
+    RuleHit.objects.create(
+        worker=worker, project=removed, source_project=removed, kind="gold_policy",
+        action="remove", reason="gold accuracy 40%", key="k-remove",
+    )
+    client.force_login(worker)
+    html = client.get("/work/").content.decode()
+    assert f'data-project="{open_one.pk}"' in html
+    assert f'data-project="{removed.pk}"' not in html
+    notice = re.search(r'<div class="card" id="feed-restrictions".*?</div>', html, re.S).group(0)
+    assert removed.name in notice and "gold accuracy 40%" in notice
+    assert 'href="/quality/"' in notice
+
+
+def test_feed_has_no_restriction_notice_for_a_worker_in_good_standing(
+    client, make_project, worker
+):
+    make_project(items=1)
+    client.force_login(worker)
+    assert 'id="feed-restrictions"' not in client.get("/work/").content.decode()
