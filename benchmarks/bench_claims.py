@@ -543,12 +543,6 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=100, help="simulated workers")
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0)
-    parser.add_argument(
-        "--settle",
-        type=float,
-        default=20.0,
-        help="extra warm-up of the first configuration (fresh database: cold caches, hint bits)",
-    )
     parser.add_argument("--think-ms", default="100-300", help="uniform think time, e.g. 100-300")
     parser.add_argument(
         "--servers",
@@ -612,7 +606,7 @@ def main() -> int:
                         server.port,
                         tokens,
                         project.pk,
-                        warmup=args.warmup + (0.0 if runs else args.settle),
+                        warmup=args.warmup,
                         duration=args.duration,
                         think=think,
                         seed=args.seed + 1000 * len(runs),
