@@ -154,6 +154,14 @@ def gold_claim(
     return assignment
 
 
+def gold_unreserve(*, project_id: int) -> None:
+    """A served gold task was skipped or expired: its reservation goes back to the funded
+    budget (``gold_left``), so another gold item can be served in its place. Called in the
+    transaction that moved the assignment out of 'leased' by a conditional update, so each
+    lease gives back at most once; an expired or skipped lease can never be paid."""
+    QualityPolicy.objects.filter(project_id=project_id).update(gold_left=F("gold_left") + 1)
+
+
 def answer_text(kind: Any, answer: dict[str, Any]) -> str:
     """An answer as a worker reads it (labels, or the JSON)."""
     labels = kind.labels_of(answer)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from datadam.errors import PermissionDenied
 from datadam.projects.models import Item
+from datadam.quality.gold import gold_unreserve
 
 from ..models import Assignment, AssignmentStatus
 
@@ -52,9 +53,11 @@ def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = 
         if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
         ):
-            # Gold items hold no slots: only ordinary items get theirs back.
-            Item.objects.filter(pk=item_id, gold__isnull=True).update(
+            # Gold items hold no slots: an ordinary item gets its slot back, a gold task
+            # its reservation of the funded gold budget.
+            if not Item.objects.filter(pk=item_id, gold__isnull=True).update(
                 slots_open=F("slots_open") + 1
-            )
+            ):
+                gold_unreserve(project_id=project_id)
             expired += 1
     return expired

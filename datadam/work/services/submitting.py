@@ -17,6 +17,7 @@ from datadam.errors import Conflict, InvalidInput, NotFound
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
 from datadam.quality import hooks as quality
+from datadam.quality.gold import gold_unreserve
 from datadam.rawsql import Ref, attnames, columns, fits, insert_parts, instance, q, table
 
 from ..models import Assignment, AssignmentStatus, Submission
@@ -143,9 +144,10 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
         assignment.status = AssignmentStatus.RELEASED
         assignment.finished_at = timezone.now()
         assignment.save(update_fields=["status", "finished_at"])
-        Item.objects.filter(pk=assignment.item_id, gold__isnull=True).update(
-            slots_open=F("slots_open") + 1
-        )
+        if assignment.gold is not None:  # gold holds no slot, but a reservation
+            gold_unreserve(project_id=assignment.project_id)
+        else:
+            Item.objects.filter(pk=assignment.item_id).update(slots_open=F("slots_open") + 1)
         quality.on_skip(assignment=assignment, rules=assignment.project.rules_on)
         audit_record(
             actor=worker,

@@ -169,3 +169,45 @@ def test_skipped_or_expired_gold_never_enters_the_ordinary_pick(gold_project, ma
     assert Item.objects.get(pk=a.item_id).gold is not None
     assignment_release(worker=w, assignment_id=a.pk)
     assert Item.objects.get(pk=a.item_id).slots_open == 0
+
+
+def test_a_skipped_gold_task_gives_its_reservation_back_once_and_is_never_paid(
+    gold_project, make_user, balance_of, ledger_ok, monkeypatch
+):
+    monkeypatch.setattr("datadam.quality.gold.random.random", lambda: 0.0)  # gold when due
+    project = gold_project(items=4, golds=10, rate=20)  # 1 gold answer funded
+    first, second = make_user(), make_user()
+    a = assignment_claim(worker=first, project_id=project.pk)
+    assert Item.objects.get(pk=a.item_id).gold is not None
+    assert QualityPolicy.objects.get(project=project).gold_left == 0
+    assignment_release(worker=first, assignment_id=a.pk)
+    assert QualityPolicy.objects.get(project=project).gold_left == 1
+    with pytest.raises(Conflict):  # a second skip changes nothing
+        assignment_release(worker=first, assignment_id=a.pk)
+    assert QualityPolicy.objects.get(project=project).gold_left == 1
+    with pytest.raises(Conflict):  # nor can the skipped task still be answered
+        assignment_submit(worker=first, assignment_id=a.pk, answer={"label": "pos"})
+    # The reservation serves someone else, and escrow pays that answer.
+    b, _sub, is_gold = _answer(second, project, gold_answer="pos")
+    assert is_gold and QualityPolicy.objects.get(project=project).gold_left == 0
+    assert balance_of(second) == project.reward and balance_of(first) == 0
+    ledger_ok()
+
+
+def test_an_expired_gold_lease_gives_its_reservation_back(gold_project, worker, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from datadam.work.services import leases_expire
+
+    monkeypatch.setattr("datadam.quality.gold.random.random", lambda: 0.0)
+    project = gold_project(items=4, golds=10, rate=20)
+    a = assignment_claim(worker=worker, project_id=project.pk)
+    assert Item.objects.get(pk=a.item_id).gold is not None
+    later = timezone.now() + timedelta(seconds=project.lease_seconds + 1)
+    assert leases_expire(project_id=project.pk, limit=10, now=later) == 1
+    assert leases_expire(project_id=project.pk, limit=10, now=later) == 0  # safe twice
+    assert QualityPolicy.objects.get(project=project).gold_left == 1
+    gold = Item.objects.get(pk=a.item_id)
+    assert gold.slots_open == 0  # gold never gains a slot
