@@ -33,6 +33,13 @@ def get_kind(slug: str) -> TaskKind:
         ) from None
 
 
+def kind_title(slug: str) -> str:
+    """A kind's title in the active language; an unknown slug becomes words."""
+    _load()
+    kind = _REGISTRY.get(slug)
+    return str(kind.title) if kind is not None else slug.replace("_", " ").capitalize()
+
+
 def all_kinds() -> list[TaskKind]:
     _load()
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datadam.datasets.methods import METHOD_NAMES
 from datadam.errors import InvalidInput
 from datadam.kinds import all_kinds, get_kind
 
@@ -99,15 +100,8 @@ class ProjectForm(forms.Form):
     )
     aggregation_method = forms.ChoiceField(
         label=_("How answers are combined"),
-        choices=[
-            ("auto", _("Automatic (chosen from the data)")),
-            ("mv", _("Majority vote")),
-            ("wmv", _("Weighted majority vote")),
-            ("ds", _("Dawid–Skene")),
-            ("ods", _("One-coin Dawid–Skene")),
-            ("glad", _("GLAD")),
-            ("mace", _("MACE")),
-        ],
+        choices=[("auto", _("Automatic (chosen from the data)"))]
+        + [(code, name) for code, name in METHOD_NAMES.items() if code != "auto"],
         initial="auto",
         required=False,
     )

@@ -9,15 +9,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 from datadam.projects.models import Project, ProjectStatus
 
-# Kind titles as the worker reads them (the kinds' own titles are not translated).
-KIND_TITLES = {
-    "text_classification": _("Text classification"),
-    "image_classification": _("Image classification"),
-}
 # Posted fields that are not part of an answer.
 CONTROL_FIELDS = {"csrfmiddlewaretoken", "assignment", "key", "done", "duration_ms"}
 MAX_CLIENT_DURATION_MS = 24 * 3600 * 1000
@@ -58,10 +52,6 @@ def has_answer(post: Any) -> bool:
     return any(
         v.strip() for k in post if k not in CONTROL_FIELDS for v in post.getlist(k)
     )
-
-
-def kind_title(slug: str) -> str:
-    return str(KIND_TITLES.get(slug, slug.replace("_", " ").capitalize()))
 
 
 def workable_project(project_id: int) -> Project:

@@ -324,3 +324,24 @@ def test_dashboard_shows_the_stored_multi_label_set_and_its_label_probabilities(
     assert "<b>a, b</b>" in html
     assert "a 1.00 · b 0.67 · c 0.33" in html
     assert 'data-confidence="0.666667"' in html
+
+
+def test_dashboard_names_the_aggregation_method_instead_of_its_code(
+    client_org, make_project, make_user, do_work
+):
+    from django.conf import settings
+
+    from datadam.datasets.aggregation import results_aggregate
+
+    user, _org = client_org
+    project = make_project(items=1, overlap=3, aggregation_method="mv")
+    for label in ("pos", "pos", "neg"):
+        do_work(project, make_user("worker"), {"label": label})
+    results_aggregate(project_id=project.pk)
+    html = signed_in(user).get(f"/console/projects/{project.pk}/").content.decode()
+    assert "(Majority vote)" in html and "(mv)" not in html
+    assert "method Majority vote" in html
+    korean = signed_in(user)
+    korean.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    html = korean.get(f"/console/projects/{project.pk}/").content.decode()
+    assert "방법 다수결" in html and "(다수결)" in html

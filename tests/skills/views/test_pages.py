@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from datadam.accounts.models import Role
@@ -101,3 +102,21 @@ def test_batch_page_mixes_in_a_control_that_decides_like_any_card(make_project, 
                  headers={"HX-Request": "true"})
     assert res.status_code == 200 and 'data-decision="approve"' in res.content.decode()
     assert ControlDecision.objects.filter(reviewer=reviewer).count() == 1
+
+
+def test_skill_tables_name_the_task_kind_in_the_readers_language(
+    make_project, mark_gold, make_user, do_work, reviewer
+):
+    project = make_project(items=3)
+    worker = make_user(Role.WORKER)
+    s = do_work(project, worker)
+    review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")
+    mark_gold(project, 3)
+    skills_compute(worker_ids=[worker.pk])
+    c = signed_in(worker)
+    html = c.get("/skills/").content.decode()
+    row = html.split('data-scope="text_classification"', 1)[1].split("</tr>", 1)[0]
+    assert "Text classification" in row and "text_classification" not in row
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    row = c.get("/skills/").content.decode().split('data-scope="text_classification"', 1)[1]
+    assert "텍스트 분류" in row.split("</tr>", 1)[0]

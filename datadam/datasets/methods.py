@@ -1,0 +1,23 @@
+"""The aggregation methods a project can choose, by the names people read.
+
+Results store the method's code (``mv``, ``ds`` …); pages show these names instead.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+METHOD_NAMES = {
+    "auto": _("Automatic"),
+    "mv": _("Majority vote"),
+    "wmv": _("Weighted majority vote"),
+    "ds": _("Dawid–Skene"),
+    "ods": _("One-coin Dawid–Skene"),
+    "glad": _("GLAD"),
+    "mace": _("MACE"),
+}
+
+
+def method_name(code: str) -> str:
+    """The readable name of an aggregation method (an unknown code is shown as it is)."""
+    return str(METHOD_NAMES.get(code, code))
