@@ -79,6 +79,28 @@ class QualityRule(models.Model):
     class Meta:
         indexes = [models.Index(fields=["project", "kind"], name="quality_rule_project_idx")]
 
+    def summary(self) -> str:
+        """What the rule watches, in words (its numbers filled in), for the rules table."""
+        p = self.params if isinstance(self.params, dict) else {}
+        texts = {
+            RuleKind.FAST: _(
+                "%(count)s of the last %(window)s answers faster than %(seconds)s s"
+            ),
+            RuleKind.SKIPS: _("%(count)s tasks skipped in a row"),
+            RuleKind.GOLD: _(
+                "gold accuracy below %(threshold)s%% after %(min_answers)s gold answers"
+            ),
+            RuleKind.AGREEMENT: _(
+                "agreement with the majority below %(threshold)s%% after %(min_answers)s answers"
+            ),
+            RuleKind.DAILY_CAP: _("more than %(count)s answers in a day"),
+        }
+        text = texts.get(self.kind)
+        try:
+            return str(text) % p if text is not None else ""
+        except (KeyError, TypeError, ValueError):  # params from before a kind changed
+            return ", ".join(f"{name}={value}" for name, value in p.items())
+
 
 class WorkerQuality(models.Model):
     """Per-(worker, project) counters, changed only with conditional / F() updates."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -62,3 +64,27 @@ def test_worker_appeals_and_operator_lifts(make_project, worker, operator, do_wo
     hit.refresh_from_db()
     assert hit.lifted_at is not None
     assert "Accepted: restriction lifted" in w.get("/quality/").content.decode()
+
+
+def test_the_rules_table_says_what_each_rule_watches_in_words(client_org, make_project):
+    from django.conf import settings
+
+    project = make_project(items=1)
+    QualityRule.objects.create(project=project, kind="fast_answers", action="warn",
+                               params={"seconds": 5, "count": 3, "window": 10})
+    QualityRule.objects.create(project=project, kind="gold_accuracy", action="pause",
+                               params={"min_answers": 5, "threshold": 70})
+    c = _client(client_org[0])
+    html = c.get(f"/quality/projects/{project.pk}/").content.decode()
+    assert "3 of the last 10 answers faster than 5 s" in html
+    assert "gold accuracy below 70% after 5 gold answers" in html
+    shown = re.sub(r'data-params="[^"]*"', "", html)  # the raw numbers stay as data only
+    assert "seconds=" not in shown and "threshold=" not in shown
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    korean = c.get(f"/quality/projects/{project.pk}/").content.decode()
+    assert "골드 답변 5개 이후 골드 정확도가 70% 미만" in korean
+
+
+def test_a_rule_summary_falls_back_to_its_numbers_when_they_do_not_fit():
+    rule = QualityRule(kind="skips", params={"limit": 4})
+    assert rule.summary() == "limit=4"
