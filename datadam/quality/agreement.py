@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 import orjson
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from datadam.projects.models import ProjectStatus
 from datadam.work.models import AssignmentStatus, Submission
@@ -79,11 +79,13 @@ def agreement_evaluate(*, project_id: int | None = None) -> dict[str, int]:
                     continue
                 if agree * 100 >= rule.params["threshold"] * compared:
                     continue
-                reason = _("%(pct)s%% agreement with the majority over %(n)s answers") % {
-                    "pct": round(100 * agree / compared), "n": compared}
                 with transaction.atomic():
                     hit: RuleHit | None = fire(
-                        rule=rule, worker_id=worker_id, now=now, reason=reason,
+                        rule=rule, worker_id=worker_id, now=now,
+                        reason=gettext_noop(
+                            "%(pct)s%% agreement with the majority over %(n)s answers"
+                        ),
+                        reason_params={"pct": round(100 * agree / compared), "n": compared},
                         key=f"{worker_id}:agreement:{compared}")
                 hits += hit is not None
     return {"projects": len(by_project), "hits": hits}

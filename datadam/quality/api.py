@@ -81,6 +81,11 @@ class HitOut(Schema):
     until: datetime | None
     lifted_at: datetime | None
 
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        """In the caller's language (Accept-Language)."""
+        return obj.reason_text() if hasattr(obj, "reason_text") else obj["reason"]
+
 
 class WorkerScoreOut(Schema):
     worker_id: int

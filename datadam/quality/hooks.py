@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from datadam.errors import DomainError
 from datadam.projects.models import Item
@@ -150,7 +150,7 @@ def on_skip(*, assignment: Any, rules: bool = True) -> None:
         if skips >= rule.params["count"]:
             fire(rule=rule, worker_id=assignment.worker_id, now=now,
                  key=f"{assignment.worker_id}:skip:{assignment.pk}",
-                 reason=_("%(n)s tasks skipped in a row") % {"n": skips})
+                 reason=gettext_noop("%(n)s tasks skipped in a row"), reason_params={"n": skips})
 
 
 _UNKNOWN: Any = object()
@@ -208,7 +208,8 @@ def on_submit(
         else:
             if day_answers >= rule.params["count"]:
                 fire(rule=rule, worker_id=worker_id, now=now, key=f"{worker_id}:day:{today}",
-                     reason=_("daily cap of %(n)s answers reached") % {"n": rule.params["count"]})
+                     reason=gettext_noop("daily cap of %(n)s answers reached"),
+                     reason_params={"n": rule.params["count"]})
 
 
 def _check_fast(rule: QualityRule, submission: Submission, worker_id: int, now: Any) -> None:
@@ -230,15 +231,15 @@ def _check_fast(rule: QualityRule, submission: Submission, worker_id: int, now: 
     fast = sum(1 for ms in recent if ms < limit_ms)
     if fast >= rule.params["count"]:
         fire(rule=rule, worker_id=worker_id, now=now, key=f"{worker_id}:fast:{submission.pk}",
-             reason=_("%(fast)s of the last %(n)s answers took under %(s)s seconds")
-             % {"fast": fast, "n": len(recent), "s": rule.params["seconds"]})
+             reason=gettext_noop("%(fast)s of the last %(n)s answers took under %(s)s seconds"),
+             reason_params={"fast": fast, "n": len(recent), "s": rule.params["seconds"]})
 
 
 def _gold_checks(stats: WorkerQuality, now: Any) -> None:
     """The policy's threshold action, then the gold-accuracy rules."""
     n, correct = stats.gold_answered, stats.gold_correct
-    reason = _("gold accuracy %(acc)s%% after %(n)s gold answers") % {
-        "acc": stats.accuracy, "n": n}
+    reason = gettext_noop("gold accuracy %(acc)s%% after %(n)s gold answers")
+    params = {"acc": stats.accuracy, "n": n}
     policy = QualityPolicy.objects.filter(project_id=stats.project_id).first()
     if (
         policy is not None
@@ -248,9 +249,10 @@ def _gold_checks(stats: WorkerQuality, now: Any) -> None:
                               project_id=stats.project_id, now=now)
     ):
         hit_apply(worker_id=stats.worker_id, project_id=stats.project_id, kind=GOLD_POLICY,
-                  action=policy.gold_action, reason=reason, pause_hours=policy.gold_pause_hours,
+                  action=policy.gold_action, reason=reason, reason_params=params,
+                  pause_hours=policy.gold_pause_hours,
                   key=f"gold:{stats.project_id}:{stats.worker_id}:{n}", now=now)
     for rule in _rules(stats.project_id, RuleKind.GOLD):
         if n >= rule.params["min_answers"] and correct * 100 < rule.params["threshold"] * n:
             fire(rule=rule, worker_id=stats.worker_id, now=now,
-                 key=f"{stats.worker_id}:gold:{n}", reason=reason)
+                 key=f"{stats.worker_id}:gold:{n}", reason=reason, reason_params=params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,7 +154,11 @@ class RuleHit(models.Model):
     rule = models.ForeignKey(QualityRule, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=32)  # a RuleKind, or "gold_policy"
     action = models.CharField(max_length=16, choices=RuleAction.choices)
+    # The reason's English message and its numbers (``reason_params``), so that each reader
+    # sees it in their own language; hits made before the numbers were kept have the
+    # message as made, and no params.
     reason = models.TextField()
+    reason_params = models.JSONField(null=True, blank=True)
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     until = models.DateTimeField(null=True, blank=True)
@@ -162,6 +167,15 @@ class RuleHit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    def reason_text(self) -> str:
+        """The reason in the active language."""
+        if self.reason_params is None:
+            return self.reason
+        try:
+            return gettext(self.reason) % self.reason_params
+        except (KeyError, TypeError, ValueError):
+            return self.reason
 
     class Meta:
         indexes = [

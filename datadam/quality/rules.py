@@ -113,13 +113,13 @@ def blocking_hit(*, worker_id: int, project_id: int, now: datetime) -> RuleHit |
 def restriction_message(hit: RuleHit) -> str:
     if hit.action == RuleAction.SUSPEND:
         return _("Your account is suspended from taking tasks: %(reason)s. You can appeal "
-                 "on your quality page.") % {"reason": hit.reason}
+                 "on your quality page.") % {"reason": hit.reason_text()}
     if hit.action == RuleAction.REMOVE:
         return _("You were removed from this project: %(reason)s. You can appeal on your "
-                 "quality page.") % {"reason": hit.reason}
+                 "quality page.") % {"reason": hit.reason_text()}
     until = timezone.localtime(hit.until).strftime("%Y-%m-%d %H:%M") if hit.until else ""
     return _("You are paused in this project until %(until)s: %(reason)s. You can appeal on "
-             "your quality page.") % {"until": until, "reason": hit.reason}
+             "your quality page.") % {"until": until, "reason": hit.reason_text()}
 
 
 def _end_of_day(now: datetime) -> datetime:
@@ -135,6 +135,7 @@ def hit_apply(
     action: str,
     reason: str,
     key: str,
+    reason_params: dict[str, Any] | None = None,
     rule: QualityRule | None = None,
     pause_hours: int = 24,
     now: datetime | None = None,
@@ -163,6 +164,7 @@ def hit_apply(
                 kind=kind,
                 action=action,
                 reason=reason[:1000],
+                reason_params=reason_params,
                 key=key[:200],
                 until=until,
             )
@@ -174,7 +176,7 @@ def hit_apply(
         target=hit,
         project_id=project_id,
         data={"worker": worker_id, "kind": kind, "rule": getattr(rule, "pk", None),
-              "reason": hit.reason},
+              "reason": reason % reason_params if reason_params else reason},
     )
     return hit
 
@@ -189,11 +191,12 @@ def rule_in_force(*, rule_id: int | None, kind: str, worker_id: int, project_id:
 
 
 def fire(*, rule: QualityRule, worker_id: int, reason: str, key: str,
-         now: datetime) -> RuleHit | None:
+         now: datetime, reason_params: dict[str, Any] | None = None) -> RuleHit | None:
     """Apply ``rule`` to a worker unless its previous hit is still in force."""
     if rule_in_force(rule_id=rule.pk, kind=rule.kind, worker_id=worker_id,
                      project_id=rule.project_id, now=now):
         return None
     return hit_apply(worker_id=worker_id, project_id=rule.project_id, kind=rule.kind,
-                     action=rule.action, reason=reason, key=f"rule:{rule.pk}:{key}",
+                     action=rule.action, reason=reason, reason_params=reason_params,
+                     key=f"rule:{rule.pk}:{key}",
                      rule=rule, pause_hours=rule.pause_hours, now=now)

@@ -52,7 +52,8 @@ def test_too_fast_answers_warn_and_warning_does_not_block(make_project, worker, 
     assert not RuleHit.objects.exists()
     do_work(project, worker)
     hit = RuleHit.objects.get()
-    assert hit.action == "warn" and hit.kind == "fast_answers" and "3 of the last 3" in hit.reason
+    assert hit.action == "warn" and hit.kind == "fast_answers"
+    assert "3 of the last 3" in hit.reason_text()
     do_work(project, worker)  # a warning does not block, and does not repeat while shown
     assert RuleHit.objects.count() == 1
     assert AuditEvent.objects.filter(action="quality.warn").count() == 1
@@ -158,5 +159,5 @@ def test_agreement_job_is_idempotent(make_project, make_user, do_work):
     assert agreement_evaluate() == {"projects": 1, "hits": 0}
     agreement_task.call()  # the job as the task worker runs it
     hit = RuleHit.objects.get()
-    assert hit.worker == odd and hit.kind == "agreement" and "0%" in hit.reason
+    assert hit.worker == odd and hit.kind == "agreement" and "0%" in hit.reason_text()
     assert Submission.objects.count() == 12

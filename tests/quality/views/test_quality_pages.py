@@ -88,3 +88,36 @@ def test_the_rules_table_says_what_each_rule_watches_in_words(client_org, make_p
 def test_a_rule_summary_falls_back_to_its_numbers_when_they_do_not_fit():
     rule = QualityRule(kind="skips", params={"limit": 4})
     assert rule.summary() == "limit=4"
+
+
+def test_a_hits_reason_is_shown_in_each_readers_language(make_project, worker, api):
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from datadam.quality.rules import fire
+
+    project = make_project(items=1)
+    rule = QualityRule.objects.create(project=project, kind="skips", params={"count": 3},
+                                      action="pause", pause_hours=2)
+    with override("en"):  # made while the active language was English
+        hit = fire(rule=rule, worker_id=worker.pk, now=timezone.now(), key="k",
+                   reason="%(n)s tasks skipped in a row", reason_params={"n": 3})
+    c = _client(worker)
+    assert "3 tasks skipped in a row" in c.get("/quality/").content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    assert "작업 3개를 연속으로 건너뜀" in c.get("/quality/").content.decode()
+    assert "작업 3개를 연속으로 건너뜀" in c.get("/work/").content.decode()  # the feed notice
+    r = api(worker).get("quality/me", HTTP_ACCEPT_LANGUAGE="ko")
+    assert [h["reason"] for h in r.json()["hits"]] == ["작업 3개를 연속으로 건너뜀"]
+    with override("en"):
+        assert hit.reason_text() == "3 tasks skipped in a row"
+    with override("ko"):
+        assert hit.reason_text() == "작업 3개를 연속으로 건너뜀"
+
+
+def test_a_hit_made_before_reasons_kept_their_numbers_shows_its_text_as_made():
+    hit = RuleHit(reason="5 tasks skipped in a row", reason_params=None)
+    assert hit.reason_text() == "5 tasks skipped in a row"
+    broken = RuleHit(reason="%(n)s tasks skipped in a row", reason_params={"m": 1})
+    assert broken.reason_text() == "%(n)s tasks skipped in a row"
