@@ -505,7 +505,7 @@ def explain_claim(project_id: int, worker_id: int) -> str:
     """The plan PostgreSQL picks for the claim query (it must walk item_open_idx)."""
     from django.db import connection, transaction
 
-    from datadam.work.services import _pick_item
+    from datadam.work.services.claiming import _pick_item
 
     captured: list[tuple[str, Any]] = []
 

@@ -92,7 +92,6 @@ _AS_IS = {
     },
     str: {"CharField", "TextField", "SlugField", "EmailField"},
 }
-_CONSTANT = object()  # marks a default prepared once, in the plan
 
 
 @cache

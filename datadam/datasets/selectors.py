@@ -19,12 +19,21 @@ from .models import AcceptanceSample, AggregationState, ItemResult, SampleStatus
 from .services import sample_outcome
 
 
+def answers_used(project: Project) -> int:
+    """Answers a project's data items take so far: handed out (slot-holding assignments)
+    or still open. Gold items hold no slots and are not in the budget, so their answers are
+    left out too."""
+    open_slots = Item.objects.filter(project=project).aggregate(s=Sum("slots_open"))["s"] or 0
+    held = Assignment.objects.filter(
+        project=project, status__in=SLOT_HOLDING, item__gold__isnull=True
+    ).count()
+    return held + open_slots
+
+
 def overlap_summary(project: Project) -> dict[str, Any]:
     """Answers budgeted (max × items), used (handed out or still open) and saved."""
     budgeted = project.items_count * project.overlap
-    open_slots = Item.objects.filter(project=project).aggregate(s=Sum("slots_open"))["s"] or 0
-    held = Assignment.objects.filter(project=project, status__in=SLOT_HOLDING).count()
-    used = held + open_slots
+    used = answers_used(project)
     return {
         "dynamic": project.dynamic_overlap,
         "min_answers": project.min_answers,
@@ -102,7 +111,7 @@ def dataset_card(project: Project) -> dict[str, Any]:
         "project": {"id": project.pk, "name": project.name, "kind": project.kind,
                     "labels": (project.config or {}).get("labels", []),
                     "status": project.status},
-        "items": project.items_count - gold_items,
+        "items": project.items_count,  # gold items are not counted in items_count
         "gold_items": gold_items,
         "results": ItemResult.objects.filter(project=project).count(),
         "aggregation": aggregation_summary(project),

@@ -35,7 +35,7 @@ def project_visible(user: Any, project_id: int) -> Project:
 
 def project_stats(project: Project) -> dict[str, Any]:
     """Progress, review outcomes and money of one project (for its dashboard)."""
-    from datadam.work.models import SLOT_HOLDING, Assignment
+    from datadam.work.models import Assignment
 
     by_status = dict(
         Assignment.objects.filter(project=project)
@@ -46,10 +46,10 @@ def project_stats(project: Project) -> dict[str, Any]:
     slots_total = project.items_count * project.overlap
     open_slots = Item.objects.filter(project=project).aggregate(s=Sum("slots_open"))["s"] or 0
     if project.dynamic_overlap:
+        from datadam.datasets.selectors import answers_used  # datasets builds on projects
+
         # Answers wanted so far: handed out or still open (grows while items need more).
-        slots_total = open_slots + sum(
-            n for status, n in by_status.items() if status in SLOT_HOLDING
-        )
+        slots_total = answers_used(project)
     escrow = escrow_account(project)
     spent = -(
         LedgerEntry.objects.filter(account=escrow, amount__lt=0, transaction__kind="pay").aggregate(

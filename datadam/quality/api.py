@@ -84,7 +84,7 @@ class HitOut(Schema):
     @staticmethod
     def resolve_reason(obj: Any) -> str:
         """In the caller's language (Accept-Language)."""
-        return obj.reason_text() if hasattr(obj, "reason_text") else obj["reason"]
+        return obj.reason_text()
 
 
 class WorkerScoreOut(Schema):
@@ -209,11 +209,7 @@ def mine(request: HttpRequest):
              "accuracy": s.accuracy, "day": s.day, "day_answers": s.day_answers}
             for s in data["scores"]
         ],
-        "hits": [
-            {**HitOut.from_orm(h).dict(), "in_force": h.in_force,
-             "appeal_status": h.appeal_row.status if h.appeal_row else None}
-            for h in data["hits"]
-        ],
+        "hits": data["hits"],  # with in_force and appeal_status set by my_quality
     }
 
 

@@ -11,7 +11,6 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -27,14 +26,7 @@ MAX_GOLD_RATE = 50
 
 def stats_row(worker_id: int, project_id: int) -> WorkerQuality:
     """The (worker, project) counters, created on first use (a racing insert is reused)."""
-    row = WorkerQuality.objects.filter(worker_id=worker_id, project_id=project_id).first()
-    if row is not None:
-        return row
-    try:
-        with transaction.atomic():
-            return WorkerQuality.objects.create(worker_id=worker_id, project_id=project_id)
-    except IntegrityError:
-        return WorkerQuality.objects.get(worker_id=worker_id, project_id=project_id)
+    return WorkerQuality.objects.get_or_create(worker_id=worker_id, project_id=project_id)[0]
 
 
 def expected_gold(*, answers: int, rate: int) -> int:

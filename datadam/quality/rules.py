@@ -101,10 +101,8 @@ def blocking_hit(*, worker_id: int, project_id: int, now: datetime) -> RuleHit |
     """The restriction keeping a worker from a project, if any: one lookup along
     rule_hit_blocking_idx (a worker's unlifted pauses, removals and suspensions)."""
     return (
-        RuleHit.objects.filter(worker_id=worker_id, lifted_at__isnull=True)
-        .exclude(action=RuleAction.WARN)
+        blocking_hits(worker_id=worker_id, now=now)
         .filter(Q(project_id=project_id) | Q(project__isnull=True))
-        .filter(Q(until__isnull=True) | Q(until__gt=now))
         .order_by("project_id", "-id")
         .first()
     )

@@ -60,6 +60,7 @@ def my_quality(*, worker: Any) -> dict[str, Any]:
     for hit in hits:
         hit.in_force = hit.pk in active
         hit.appeal_row = appeals.get(hit.pk)
+        hit.appeal_status = hit.appeal_row.status if hit.appeal_row else None
         hit.can_appeal = hit.in_force and hit.blocking and hit.appeal_row is None
     scores = list(
         WorkerQuality.objects.filter(worker_id=worker.pk, gold_answered__gt=0)

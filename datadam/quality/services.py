@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,14 +38,7 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
 
 def policy_get(*, project_id: int) -> QualityPolicy:
     """The project's policy, created with defaults (no gold) on first use."""
-    policy = QualityPolicy.objects.filter(project_id=project_id).first()
-    if policy is not None:
-        return policy
-    try:
-        with transaction.atomic():
-            return QualityPolicy.objects.create(project_id=project_id)
-    except IntegrityError:
-        return QualityPolicy.objects.get(project_id=project_id)
+    return QualityPolicy.objects.get_or_create(project_id=project_id)[0]
 
 
 def policy_update(*, user: Any, project_id: int, **fields: Any) -> QualityPolicy:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from datadam.audit.services import audit_record
-from datadam.skills.estimate import wilson_interval
+from datadam.datasets.accuracy import wilson_interval
 
 from .models import ControlDecision, ReviewerBlock
 

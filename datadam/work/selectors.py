@@ -38,7 +38,7 @@ def feed_restrictions(*, worker: Any) -> list[dict[str, Any]]:
     the feed says why projects are missing and links to the appeal."""
     hits = blocking_hits(worker_id=worker.pk, now=timezone.now()).select_related("project")
     return [
-        {"hit": hit, "message": restriction_message(hit), "project": hit.project}
+        {"message": restriction_message(hit), "project": hit.project}
         for hit in hits.order_by("-pk")[:20]
     ]
 

@@ -84,7 +84,7 @@ def numbers(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def _results_preview(project: Project) -> list[dict[str, Any]]:
     items = list(
-        Item.objects.filter(project=project)
+        Item.objects.filter(project=project, gold__isnull=True)  # gold items are not data
         .order_by("pk")
         .values("pk", "external_id", "data")[:RESULTS_PREVIEW]
     )
