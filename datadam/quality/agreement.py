@@ -45,7 +45,8 @@ def worker_agreement(answers: list[tuple[int, int, str]]) -> dict[int, tuple[int
     return {w: (a, n) for w, (a, n) in out.items()}
 
 
-def _answers(project_id: int) -> list[tuple[int, int, str]]:
+def _answers(project_id: int) -> list[tuple[int, int, str, int]]:
+    """The newest answers of a project: (item, worker, answer key, submission id)."""
     rows = (
         Submission.objects.filter(
             assignment__project_id=project_id,
@@ -53,9 +54,14 @@ def _answers(project_id: int) -> list[tuple[int, int, str]]:
             assignment__status__in=[AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED],
         )
         .order_by("-pk")
-        .values_list("assignment__item_id", "assignment__worker_id", "answer")[:RECENT_ANSWERS]
+        .values_list("assignment__item_id", "assignment__worker_id", "answer", "pk")[
+            :RECENT_ANSWERS
+        ]
     )
-    return [(i, w, orjson.dumps(a, option=orjson.OPT_SORT_KEYS).decode()) for i, w, a in rows]
+    return [
+        (i, w, orjson.dumps(a, option=orjson.OPT_SORT_KEYS).decode(), pk)
+        for i, w, a, pk in rows
+    ]
 
 
 def agreement_evaluate(*, project_id: int | None = None) -> dict[str, int]:
@@ -72,7 +78,14 @@ def agreement_evaluate(*, project_id: int | None = None) -> dict[str, int]:
     hits = 0
     now = timezone.now()
     for pid, project_rules in by_project.items():
-        scores = worker_agreement(_answers(pid))
+        rows = _answers(pid)
+        scores = worker_agreement([row[:3] for row in rows])
+        # A hit's key names the worker's newest answer judged: a rerun over the same answers
+        # repeats the key (applied once), new answers make a new one. (The count compared
+        # is no key: over a sliding window it can come back to an earlier value.)
+        newest: dict[int, int] = {}
+        for _item, worker_id, _key, pk in rows:
+            newest[worker_id] = max(newest.get(worker_id, 0), pk)
         for worker_id, (agree, compared) in sorted(scores.items()):
             for rule in project_rules:
                 if compared < rule.params["min_answers"]:
@@ -86,6 +99,6 @@ def agreement_evaluate(*, project_id: int | None = None) -> dict[str, int]:
                             "%(pct)s%% agreement with the majority over %(n)s answers"
                         ),
                         reason_params={"pct": round(100 * agree / compared), "n": compared},
-                        key=f"{worker_id}:agreement:{compared}")
+                        key=f"{worker_id}:agreement:{newest[worker_id]}")
                 hits += hit is not None
     return {"projects": len(by_project), "hits": hits}

@@ -161,3 +161,28 @@ def test_agreement_job_is_idempotent(make_project, make_user, do_work):
     hit = RuleHit.objects.get()
     assert hit.worker == odd and hit.kind == "agreement" and "0%" in hit.reason_text()
     assert Submission.objects.count() == 12
+
+
+def test_agreement_hits_again_on_new_answers_when_the_window_count_repeats(
+    make_project, make_user, do_work, monkeypatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr("datadam.quality.agreement.RECENT_ANSWERS", 9)  # 3 items × 3
+    project = make_project(items=6, overlap=3)
+    _rule(project, "agreement", action="pause", min_answers=3, threshold=50)
+    good, good2, odd = make_user(), make_user(), make_user()
+
+    def round_of(n: int) -> None:
+        for _ in range(n):
+            do_work(project, good, {"label": "pos"})
+            do_work(project, good2, {"label": "pos"})
+            do_work(project, odd, {"label": "neg"})
+
+    round_of(3)
+    assert agreement_evaluate() == {"projects": 1, "hits": 1}
+    RuleHit.objects.update(lifted_at=timezone.now())  # an operator lifts the pause
+    round_of(3)  # three newer items: the window again compares 3 answers of the worker
+    assert agreement_evaluate() == {"projects": 1, "hits": 1}
+    assert agreement_evaluate() == {"projects": 1, "hits": 0}  # and still once per answers
+    assert RuleHit.objects.filter(worker=odd).count() == 2
