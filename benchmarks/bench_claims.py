@@ -3,7 +3,7 @@
 Set-up (not timed): its own PostgreSQL database (``datadam_bench``), a project of 1,000,000
 text items with overlap 3 imported through the import service and launched, 100 workers
 with one API token each (created in bulk). Then, for each server configuration tried, the
-production server is started (``datadam serve --no-task-worker``: gunicorn, DEBUG off) on
+production server is started (``datadam serve --no-task-worker``: granian, DEBUG off) on
 127.0.0.1 and one asyncio process runs the 100 workers in closed loop, each over its own
 keep-alive connection (a lean HTTP/1.1 client on asyncio; ``--client httpx`` uses
 httpx.AsyncClient instead, which costs several times more CPU per request here):
@@ -70,7 +70,9 @@ def free_port() -> int:
 class Server:
     """``datadam serve`` in its own session, so the whole process group can be stopped."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int, log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], workers: int, threads: int, log_path: Path, kind: str
+    ) -> None:
         self.port = free_port()
         self.workers = workers
         self.threads = threads
@@ -86,17 +88,19 @@ class Server:
             str(workers),
             "--threads",
             str(threads),
+            "--server",
+            kind,
         ]
+        self.kind = kind
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def name(self) -> str:
-        kind = "gthread" if self.threads > 1 else "sync"
         return (
-            f"datadam serve --no-task-worker --workers {self.workers} --threads {self.threads}"
-            f" (gunicorn {kind})"
+            f"datadam serve --no-task-worker --server {self.kind} --workers {self.workers}"
+            f" --threads {self.threads}"
         )
 
     def start(self, timeout: float = 90.0) -> None:
@@ -128,7 +132,7 @@ class Server:
         raise RuntimeError(f"server did not answer within {timeout:.0f}s; see {self.log_path}")
 
     def pids(self) -> list[int]:
-        """Processes of the server's session (gunicorn master and workers)."""
+        """Processes of the server's session (its main process and workers)."""
         if self.proc is None:
             return []
         out = []
@@ -547,8 +551,9 @@ def main() -> int:
     parser.add_argument(
         "--servers",
         default="2x8,2x4,2x2",
-        help="gunicorn processes x threads to try, e.g. 3x1,4x1,3x4",
+        help="server processes x threads to try, e.g. 3x1,4x1,3x4",
     )
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     parser.add_argument(
         "--client", choices=["lean", "httpx"], default="lean", help="load generator's client"
     )
@@ -593,7 +598,7 @@ def main() -> int:
         connections.close_all()
 
         for n_proc, n_threads in parse_configs(args.servers):
-            server = Server(db.env, n_proc, n_threads, db.tmp / "server.log")
+            server = Server(db.env, n_proc, n_threads, db.tmp / "server.log", args.server)
             log(f"starting {server.name}")
             server.start()
             try:

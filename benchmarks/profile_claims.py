@@ -1,7 +1,7 @@
 """Per-request cost of the claim/submit loop, in one process, without the network.
 
 Sets up its own database (as the other benchmarks do), then drives Django's WSGI handler
-directly -- the same middleware, URL routing, auth and views gunicorn runs -- for
+directly -- the same middleware, URL routing, auth and views the server runs -- for
 ``--cycles`` next+submit pairs spread over ``--workers`` workers, and prints the CPU time
 per request of this process (Django side) and the queries per request. ``--profile``
 writes a pyinstrument report; ``--trivial`` also times /healthz (Django's own floor).

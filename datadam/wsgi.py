@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn datadam.wsgi)."""
+"""WSGI entry point (`datadam serve` runs it under granian or gunicorn)."""
 
 import os
 

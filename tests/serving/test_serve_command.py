@@ -1,0 +1,100 @@
+"""``datadam serve`` starts the production server, which answers over kept-alive connections,
+passes request bodies to the API, serves static files and stops on SIGTERM."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from datadam.cli import server_command
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A SQLite database of its own, migrated, and production settings (DEBUG off)."""
+    data = tmp_path_factory.mktemp("serve")
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATADAM_DEBUG"}
+    }
+    env.update(DATADAM_DATA_DIR=str(data), SECRET_KEY="serve-test-" + "x" * 40)
+    subprocess.run(
+        [str(BIN / "datadam"), "migrate", "--no-input", "-v", "0"], env=env, check=True,
+        timeout=300,
+    )  # fmt: skip
+    return env
+
+
+@pytest.fixture(params=["granian", "gunicorn"])
+def served(request: pytest.FixtureRequest, server_env: dict[str, str]) -> Iterator[int]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "datadam"), "serve", "--no-task-worker", "--server", request.param,
+         "--port", str(port), "--workers", "1", "--threads", "2"],
+        env=server_env, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"{request.param} did not start: {proc.stdout.read().decode()}")
+            time.sleep(0.2)
+    yield port
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        assert proc.wait(timeout=20) is not None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_one_connection_carries_several_requests_and_their_bodies(served: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+    conn.request("GET", "/healthz")
+    first = conn.getresponse()
+    assert (first.status, json.loads(first.read())) == (200, {"ok": True})
+    sock = conn.sock
+    body = json.dumps({"email": "nobody@example.com", "password": "p" * 200_000})
+    conn.request("POST", "/api/v1/auth/token", body, {"Content-Type": "application/json"})
+    refused = conn.getresponse()
+    answer = json.loads(refused.read())
+    assert refused.status == 403 and answer["message"] == "wrong e-mail or password"
+    assert conn.sock is sock  # the same connection was kept alive for the second request
+    conn.close()
+
+
+def test_static_files_are_served_by_the_application(served: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+    conn.request("GET", "/static/vendor/htmx.min.js")
+    response = conn.getresponse()
+    assert response.status == 200 and b"htmx" in response.read()
+    conn.close()
+
+
+def test_debug_mode_asks_either_server_for_an_access_log() -> None:
+    for server, flag in (("granian", "--access-log"), ("gunicorn", "--access-logfile")):
+        args = dict(server=server, host="127.0.0.1", port=8000, workers=2, threads=4)
+        assert flag in server_command(**args, debug=True)
+        assert flag not in server_command(**args, debug=False)
