@@ -27,12 +27,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.is_operator:
             links += [("/ops/payouts/", _("Payouts")), ("/ops/users/", _("Users")),
                       ("/ops/appeals/", _("Appeals")),
-                      ("/ops/organizations/", _("Organizations")), ("/ops/ledger/", _("Ledger")),
-                      ("/ops/audit/", _("Audit log")),
+                      ("/ops/organizations/", _("Organizations")), ("/ops/ledger/", _("Ledger"))]
+            if all(href != "/review/" for href, _label in links):
+                links.append(("/review/", _("Review")))  # operators review any project
+            links += [("/ops/audit/", _("Audit log")),
                       ("/qualifications/credentials/", _("Credentials")),
                       ("/review-checks/", _("Reviewer checks")), ("/admin/", _("Admin"))]
-            if all(href != "/review/" for href, _label in links):
-                links.insert(-4, ("/review/", _("Review")))
     path = request.path
     best = max((href for href, _label in links if path.startswith(href)), key=len, default="")
     return {"nav_links": [{"href": h, "label": label, "current": h == best} for h, label in links]}

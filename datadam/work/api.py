@@ -9,6 +9,7 @@ import orjson
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from datadam.errors import PermissionDenied
 from datadam.projects.selectors import project_visible
@@ -87,12 +88,9 @@ def _assignment_out(a: Assignment) -> dict[str, Any]:
     }
 
 
-def _datetime(value: Any) -> str:
-    """Datetimes as the API's JSON encoder (Django's) writes them: milliseconds, 'Z'."""
-    text = value.isoformat()
-    if value.microsecond:
-        text = text[:23] + text[26:]
-    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+# What orjson leaves to Python (datetimes, passed through) is written as the rest of the API
+# writes it: by ninja's encoder (Django's: milliseconds, 'Z').
+_ENCODE_REST = NinjaJSONEncoder().default
 
 
 def _fast_json(body: dict[str, Any], status: int = 200) -> Any:
@@ -104,7 +102,9 @@ def _fast_json(body: dict[str, Any], status: int = 200) -> Any:
     integer beyond 64 bits in item data) goes the ordinary way instead.
     """
     try:
-        content = orjson.dumps(body, default=_datetime, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        content = orjson.dumps(
+            body, default=_ENCODE_REST, option=orjson.OPT_PASSTHROUGH_DATETIME
+        )
     except TypeError:
         return body if status == 200 else Status(status, body)
     return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
