@@ -42,3 +42,16 @@ class Conflict(DomainError):
 class InsufficientFunds(DomainError):
     status = 402
     code = "insufficient_funds"
+
+
+def whole_number(name: str, value: Any, low: int, high: int) -> int:
+    """``value`` when it is an int (not a bool) from ``low`` to ``high``; else InvalidInput
+    naming the field and its range. Every service checks its numeric fields with this."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        from django.utils.translation import gettext
+
+        raise InvalidInput(
+            gettext("%(name)s must be a whole number from %(low)s to %(high)s")
+            % {"name": name, "low": low, "high": high}
+        )
+    return value

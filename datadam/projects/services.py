@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Membership, Organization
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput, NotFound
+from datadam.errors import Conflict, InvalidInput, NotFound, whole_number
 from datadam.kinds import get_kind
 from datadam.rewards.models import Account
 from datadam.rewards.services import escrow_account, ledger_post, organization_account
@@ -74,12 +74,7 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         ("auto_approve_hours", 0, 24 * 90),
     ):
         if name in out:
-            value = out[name]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidInput(
-                    _("%(name)s must be a whole number from %(low)s to %(high)s")
-                    % {"name": name, "low": low, "high": high}
-                )
+            whole_number(name, out[name], low, high)
     if "review_policy" in out and out["review_policy"] not in ReviewPolicy.values:
         raise InvalidInput(
             _("review_policy must be one of %(value)s")
@@ -97,11 +92,8 @@ def _validate_overlap(out: dict[str, Any]) -> dict[str, Any]:
         if maximum is not None:
             out["overlap"] = maximum
     for name in ("min_answers", "overlap"):
-        value = out.get(name)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100
-        ):
-            raise InvalidInput(_("%(name)s must be a whole number from 1 to 100") % {"name": name})
+        if out.get(name) is not None:
+            whole_number(name, out[name], 1, 100)
     target = out.get("target_confidence")
     if target is not None and (
         isinstance(target, bool) or not isinstance(target, int | float) or not 0.5 < target < 1

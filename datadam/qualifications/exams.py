@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied, whole_number
 from datadam.kinds import get_kind
 from datadam.kinds.base import ItemError
 
@@ -47,15 +47,6 @@ def exam_for_manager(*, user: Any, exam_id: int, lock: bool = False) -> Exam:
     if exam is None or not may_manage(user, exam.qualification):
         raise NotFound(_("exam not found"))
     return exam
-
-
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(
-            _("%(name)s must be a whole number from %(low)s to %(high)s")
-            % {"name": name, "low": low, "high": high}
-        )
-    return value
 
 
 def _clean_exam(fields: dict[str, Any], current: Exam | None) -> dict[str, Any]:
@@ -90,9 +81,9 @@ def _clean_exam(fields: dict[str, Any], current: Exam | None) -> dict[str, Any]:
         if name in out and not isinstance(out[name], bool):
             raise InvalidInput(_("%(name)s must be true or false") % {"name": name})
     if "max_attempts" in out:
-        _whole(out["max_attempts"], "max_attempts", 1, 100)
+        whole_number("max_attempts", out["max_attempts"], 1, 100)
     if "cooldown_hours" in out:
-        _whole(out["cooldown_hours"], "cooldown_hours", 0, 24 * 365)
+        whole_number("cooldown_hours", out["cooldown_hours"], 0, 24 * 365)
     return out
 
 

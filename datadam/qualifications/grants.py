@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Membership, User
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied, whole_number
 
 from .models import LEVEL_MAX, Qualification, Source, WorkerQualification
 
@@ -47,12 +47,7 @@ def qualification_for_manager(
 
 
 def check_level(level: Any, name: str = "level") -> int:
-    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= LEVEL_MAX:
-        raise InvalidInput(
-            _("%(name)s must be a whole number from 0 to %(level_max)s")
-            % {"name": name, "level_max": LEVEL_MAX}
-        )
-    return level
+    return whole_number(name, level, 0, LEVEL_MAX)
 
 
 def _require_worker_account(worker: Any) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Organization, WorkerProfile
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied, whole_number
 from datadam.kinds import get_kind
 from datadam.projects.services import project_for_manager
 
@@ -192,9 +192,7 @@ def _strings(value: Any, name: str, *, limit: int, length: int) -> list[str]:
 def _age(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 14 <= value <= 120:
-        raise InvalidInput(_("%(name)s must be a whole number from 14 to 120") % {"name": name})
-    return value
+    return whole_number(name, value, 14, 120)
 
 
 def _required_qualifications(value: Any, organization_id: int) -> list[dict[str, int]]:
@@ -307,10 +305,7 @@ def rule_add(
         ))
     if kind:
         get_kind(kind)
-    if isinstance(min_reviewed, bool) or not isinstance(min_reviewed, int) or not (
-        1 <= min_reviewed <= 1_000_000
-    ):
-        raise InvalidInput(_("min_reviewed must be a whole number from 1 to 1000000"))
+    whole_number("min_reviewed", min_reviewed, 1, 1_000_000)
     if isinstance(min_approval_rate, bool) or not isinstance(min_approval_rate, int | float) or (
         not 0 <= min_approval_rate <= 1
     ):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
-from datadam.errors import InvalidInput
+from datadam.errors import InvalidInput, whole_number
 
 from .models import QualityRule, RuleAction, RuleHit, RuleKind
 
@@ -52,23 +52,10 @@ def validate_rule(
         raise InvalidInput(_("unknown params: %(names)s") % {"names": ", ".join(sorted(unknown))})
     clean: dict[str, int] = {}
     for name, (low, high, default) in spec.items():
-        value = params.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidInput(
-                _("%(name)s must be a whole number from %(low)s to %(high)s")
-                % {"name": name, "low": low, "high": high}
-            )
-        clean[name] = value
+        clean[name] = whole_number(name, params.get(name, default), low, high)
     if kind == RuleKind.FAST and clean["count"] > clean["window"]:
         raise InvalidInput(_("count must not exceed window"))
-    if (
-        isinstance(pause_hours, bool)
-        or not isinstance(pause_hours, int)
-        or not 1 <= pause_hours <= MAX_PAUSE_HOURS
-    ):
-        raise InvalidInput(
-            _("pause_hours must be a whole number from 1 to %(max)s") % {"max": MAX_PAUSE_HOURS}
-        )
+    whole_number("pause_hours", pause_hours, 1, MAX_PAUSE_HOURS)
     return kind, clean, action, pause_hours
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
-from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from datadam.errors import Conflict, InvalidInput, NotFound, PermissionDenied, whole_number
 from datadam.projects.importing import ImportReport, items_import, parse_records
 from datadam.projects.models import ProjectStatus
 from datadam.projects.services import project_for_manager
@@ -27,15 +27,6 @@ POLICY_FIELDS: dict[str, tuple[int, int]] = {
 MAX_MESSAGE = 2000
 
 
-def _whole(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(
-            _("%(name)s must be a whole number from %(low)s to %(high)s")
-            % {"name": name, "low": low, "high": high}
-        )
-    return value
-
-
 def policy_get(*, project_id: int) -> QualityPolicy:
     """The project's policy, created with defaults (no gold) on first use."""
     return QualityPolicy.objects.get_or_create(project_id=project_id)[0]
@@ -47,7 +38,9 @@ def policy_update(*, user: Any, project_id: int, **fields: Any) -> QualityPolicy
     unknown = set(fields) - set(POLICY_FIELDS) - {"gold_action"}
     if unknown:
         raise InvalidInput(_("unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
-    clean = {n: _whole(n, v, *POLICY_FIELDS[n]) for n, v in fields.items() if n in POLICY_FIELDS}
+    clean = {
+        n: whole_number(n, v, *POLICY_FIELDS[n]) for n, v in fields.items() if n in POLICY_FIELDS
+    }
     if "gold_action" in fields:
         if fields["gold_action"] not in GoldAction.values:
             raise InvalidInput(_("gold_action must be one of %(values)s")
