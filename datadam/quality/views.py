@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from datadam.errors import DomainError, NotFound
+from datadam.accounts.access import manager_required, operator_required, worker_required
+from datadam.errors import DomainError
 
 from . import services
 from .forms import AppealForm, PolicyForm, RuleForm
 from .selectors import appeals_queue, my_quality, project_quality
-
-
-def _role(check: Callable[[Any], bool]) -> Callable[..., Any]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise Forbidden
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:  # another organization's project looks like a missing one
-                raise Http404(exc.message) from None
-
-        return wrapped
-
-    return decorator
-
-
-manager_required = _role(lambda u: u.is_client or u.is_operator)
-worker_required = _role(lambda u: u.is_worker)
-operator_required = _role(lambda u: u.is_operator)
 
 
 def _policy_initial(policy: Any) -> dict[str, Any]:

@@ -6,13 +6,10 @@ Every decision goes through ``services.review_decide`` (payments, exactly-once, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import role_required
 from datadam.accounts.models import User
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
@@ -80,17 +78,8 @@ def may_open_review(user: Any) -> bool:
     return bool(user.is_active and (user.is_reviewer or user.is_operator or user.is_client))
 
 
-def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in, and allowed to review something; a plain worker gets a 403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_open_review(request.user):
-            return render(request, "review/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in and allowed to review something; a plain worker gets a page saying why not.
+reviewer_required = role_required(may_open_review, forbidden="review/forbidden.html")
 
 
 def _is_htmx(request: HttpRequest) -> bool:

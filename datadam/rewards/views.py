@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from datadam.accounts.access import worker_required
 from datadam.errors import DomainError, InsufficientFunds
-from datadam.work.views._common import is_htmx, to_int, worker_required
+from datadam.work.views._common import is_htmx, to_int
 
 from .selectors import (
     awaiting_review,

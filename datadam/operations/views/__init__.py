@@ -7,8 +7,9 @@ page, signed-in users who are not operators get a 403 page.
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from datadam.accounts.access import operator_required
+
 from .audit import audit_log, ledger
-from .common import operator_required
 from .orgs import organization_detail, organizations
 from .payouts import payout_decide, payouts, payouts_decided
 from .users import user_detail, user_reviewer, user_set_active, users

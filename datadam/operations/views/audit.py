@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from datadam.accounts.access import operator_required
+
 from .. import selectors
 from ..forms import AuditFilterForm
-from .common import first_page_query, operator_required, page_query
+from .common import first_page_query, page_query
 
 
 @operator_required

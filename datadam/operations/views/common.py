@@ -1,26 +1,8 @@
-"""What every operators' view shares: the permission check and keyset-page links."""
+"""What every operators' view shares: keyset-page links and the htmx check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
-
-
-def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in (else the log-in page) and an operator (else 403)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_operator:
-            return render(request, "operations/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
+from django.http import HttpRequest, QueryDict
 
 
 def is_htmx(request: HttpRequest) -> bool:

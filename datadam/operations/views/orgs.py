@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from datadam.accounts.access import operator_required
 from datadam.errors import DomainError, NotFound
 from datadam.rewards import services as rewards
 
 from .. import selectors
 from ..forms import OrgFilterForm, TopupForm
-from .common import first_page_query, operator_required, page_query
+from .common import first_page_query, page_query
 
 
 @operator_required

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import operator_required
 from datadam.errors import DomainError
 from datadam.rewards import services as rewards
 
 from .. import selectors
 from ..forms import DecideForm
-from .common import first_page_query, is_htmx, operator_required, page_query
+from .common import first_page_query, is_htmx, page_query
 
 
 def _after(request: HttpRequest, name: str) -> int:

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from datadam.accounts import services as accounts
+from datadam.accounts.access import operator_required
 from datadam.errors import DomainError, NotFound
 
 from .. import selectors
 from ..forms import ReasonForm, ReviewerForm, UserFilterForm
-from .common import first_page_query, operator_required, page_query
+from .common import first_page_query, page_query
 
 
 @operator_required

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError, InsufficientFunds, NotFound
 from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager
@@ -50,18 +47,8 @@ def example_item(slug: str) -> dict[str, Any]:
     return dict(EXAMPLE_LINES.get(slug, {}))
 
 
-def console_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in clients (and operators) only; workers get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_client or user.is_operator):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Signed-in clients (and operators) only; workers get a 403 page.
+console_view = manager_required
 
 
 def managed_project(request: HttpRequest, project_id: int) -> Project:

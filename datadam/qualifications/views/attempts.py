@@ -16,12 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import worker_required
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
 
 from .. import selectors, services
 from ..models import AttemptMode
-from .common import worker_required
 
 
 def _safe_next(request: HttpRequest) -> str:

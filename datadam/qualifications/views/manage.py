@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.accounts.models import Organization
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
@@ -24,7 +25,6 @@ from ..models import (
     QualificationRule,
     WorkerQualification,
 )
-from .common import manager_required
 
 
 def _organizations(user) -> list[Organization]:

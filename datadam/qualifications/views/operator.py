@@ -10,12 +10,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import operator_required
 from datadam.errors import DomainError
 
 from .. import selectors, services
 from ..forms import ApproveForm, GrantForm, RejectForm, end_of_day
 from ..models import CheckStatus, Qualification
-from .common import operator_required
 
 
 @operator_required

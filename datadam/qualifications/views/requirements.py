@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError
 from datadam.projects.services import project_for_manager
 
 from .. import selectors, services
 from ..forms import RequirementForm
-from .common import manager_required
 
 
 @manager_required

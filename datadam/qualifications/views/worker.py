@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from datadam.accounts.access import signed_in, worker_required
 from datadam.errors import DomainError
 from datadam.projects.selectors import project_visible
 
@@ -15,7 +16,6 @@ from .. import selectors, services
 from ..credentials import document_response
 from ..forms import CredentialForm
 from ..models import Granting
-from .common import signed_in, worker_required
 
 
 def _exams_by_qualification(worker) -> dict[int, list]:

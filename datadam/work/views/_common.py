@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 
 from datadam.projects.models import Project, ProjectStatus
 
 # Posted fields that are not part of an answer.
 CONTROL_FIELDS = {"csrfmiddlewaretoken", "assignment", "key", "done", "duration_ms"}
 MAX_CLIENT_DURATION_MS = 24 * 3600 * 1000
-
-
-def worker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in, active and a worker (reviewers are workers too); anyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (request.user.is_worker and request.user.is_active):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from datadam.accounts.access import worker_required
 from datadam.errors import Conflict, InvalidInput, NotFound
 from datadam.kinds import get_kind
 from datadam.review.models import ReasonCode
@@ -25,7 +26,7 @@ from ..selectors import (
     worker_assignment,
 )
 from ..services import assignment_submit
-from ._common import client_duration, has_answer, to_int, worker_required
+from ._common import client_duration, has_answer, to_int
 
 PAGE_SIZE = 24
 # The filter tabs, in the order a worker cares about them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from datadam.accounts.access import worker_required
 from datadam.kinds import kind_title
 from datadam.projects.models import ProjectStatus
 from datadam.rewards.selectors import worker_account_of
@@ -16,7 +17,7 @@ from ..selectors import (
     project_pace,
     returned_counts,
 )
-from ._common import workable_project, worker_required
+from ._common import workable_project
 
 
 @worker_required

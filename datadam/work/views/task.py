@@ -19,13 +19,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from datadam.accounts.access import worker_required
 from datadam.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Project, ProjectStatus
 
 from ..models import Assignment, AssignmentStatus
 from ..services import assignment_claim, assignment_release, assignment_submit
-from ._common import client_duration, has_answer, is_htmx, to_int, worker_required
+from ._common import client_duration, has_answer, is_htmx, to_int
 from ._common import workable_project as _project
 
 

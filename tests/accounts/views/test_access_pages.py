@@ -1,0 +1,76 @@
+"""Role checks on pages: signed out → log in; wrong role → a 403 page saying why, in the
+reader's language; a missing page → a 404 page; all in the site's layout."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+
+from datadam.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+# One page per area, each behind a different role check.
+PAGES = {
+    "/work/": Role.WORKER,  # work: worker_required
+    "/console/": Role.CLIENT,  # projects: console_view (clients and operators)
+    "/ops/payouts/": Role.OPERATOR,  # operations: operator_required
+    "/qualifications/manage/": Role.CLIENT,  # qualifications: manager_required
+    "/quality/": Role.WORKER,  # quality: worker_required
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_signed_out_visitors_are_sent_to_log_in(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_a_signed_in_user_without_the_role_gets_a_403_page_in_the_layout(make_user, path):
+    wrong = Role.CLIENT if PAGES[path] == Role.WORKER else Role.WORKER
+    client = Client()
+    client.force_login(make_user(wrong))
+    response = client.get(path)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<nav aria-label="' in html  # the site's layout, not a bare error
+    assert "This page is not for your account" in html or "operators" in html
+
+
+def test_a_worker_opening_review_is_told_how_reviewers_are_chosen(make_user) -> None:
+    client = Client()
+    client.force_login(make_user(Role.WORKER))
+    response = client.get("/review/")
+    assert response.status_code == 403
+    assert "Reviewing is not open to your account" in response.content.decode()
+
+
+def test_a_suspended_worker_is_refused_even_with_a_live_session(make_user) -> None:
+    worker = make_user(Role.WORKER)
+    client = Client()
+    client.force_login(worker)
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+    assert client.get("/quality/").status_code in (302, 403)
+
+
+@override_settings(DEBUG=False)
+def test_a_missing_page_gets_the_sites_404_page_in_korean(make_user) -> None:
+    client = Client(headers={"accept-language": "ko"})
+    client.force_login(make_user(Role.WORKER))
+    response = client.get("/console/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "페이지가 없습니다" in html and '<nav aria-label="' in html
+
+
+@override_settings(DEBUG=False)
+def test_another_organizations_project_page_is_a_404(make_project, make_client_org) -> None:
+    project = make_project(launch=False)
+    outsider, _ = make_client_org()
+    client = Client()
+    client.force_login(outsider)
+    response = client.get(f"/quality/projects/{project.pk}/")
+    assert response.status_code == 404
+    assert project.name not in response.content.decode()
