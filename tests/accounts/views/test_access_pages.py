@@ -74,3 +74,12 @@ def test_another_organizations_project_page_is_a_404(make_project, make_client_o
     response = client.get(f"/quality/projects/{project.pk}/")
     assert response.status_code == 404
     assert project.name not in response.content.decode()
+
+
+def test_the_server_error_page_stands_alone_in_both_languages(rf) -> None:
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))  # rendered without context processors or a database
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html and "서버에서 문제가 생겼습니다" in html
