@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from datadam.audit.services import audit_record
 from datadam.datasets.overlap import answer_recorded
 from datadam.errors import Conflict, InsufficientFunds, InvalidInput, NotFound, PermissionDenied
-from datadam.projects.models import Item, Project, ProjectStatus, ReviewPolicy
+from datadam.projects.models import Project, ProjectStatus, ReviewPolicy
 from datadam.projects.services import project_settle, user_can_manage
 from datadam.reviewchecks.controls import control_decide, reviewer_blocked
 from datadam.rewards.models import Account
@@ -25,6 +25,7 @@ from datadam.rewards.services import (
 )
 from datadam.skills.services import skill_bonus_pay
 from datadam.work.models import Assignment, AssignmentStatus, Submission
+from datadam.work.services.leases import slot_return
 
 from .models import Decision, ReasonCode, Review
 
@@ -83,10 +84,8 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
     elif decision == Decision.REJECT:
         assignment.status = AssignmentStatus.REJECTED
         assignment.finished_at = now
-        # The slot goes back to the pool: another worker will answer this item. Gold items
-        # hold no slots (they stay out of the ordinary pick).
-        Item.objects.filter(pk=assignment.item_id, gold__isnull=True).update(
-            slots_open=F("slots_open") + 1
+        slot_return(
+            item_id=assignment.item_id, project_id=assignment.project_id, gold_reservation=False
         )
     else:
         assignment.status = AssignmentStatus.RETURNED

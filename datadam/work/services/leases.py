@@ -22,6 +22,19 @@ def _require_worker(user: Any) -> None:
         raise PermissionDenied(gettext("only active workers take tasks"))
 
 
+def slot_return(*, item_id: int, project_id: int, gold_reservation: bool = True) -> None:
+    """An assignment ended without an answer to keep (skipped, expired, rejected): its item
+    gets the slot back, so another worker answers it. A gold item holds no slot (gold stays
+    out of the ordinary pick); it held a reservation of the funded gold budget instead,
+    given back when ``gold_reservation`` (not for a rejected gold answer: its pay stays
+    reserved in escrow until an appeal is decided). Called in the transaction that moved
+    the assignment out of its state by a conditional update, so each gives back once."""
+    if not Item.objects.filter(pk=item_id, gold__isnull=True).update(
+        slots_open=F("slots_open") + 1
+    ) and gold_reservation:
+        gold_unreserve(project_id=project_id)
+
+
 def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = False) -> int:
     """Expire up to ``limit`` overdue leases of a project and give their slots back.
 
@@ -53,11 +66,6 @@ def leases_expire(*, project_id: int, limit: int, now: Any = None, wait: bool = 
         if Assignment.objects.filter(pk=pk, status=AssignmentStatus.LEASED).update(
             status=AssignmentStatus.EXPIRED, finished_at=now
         ):
-            # Gold items hold no slots: an ordinary item gets its slot back, a gold task
-            # its reservation of the funded gold budget.
-            if not Item.objects.filter(pk=item_id, gold__isnull=True).update(
-                slots_open=F("slots_open") + 1
-            ):
-                gold_unreserve(project_id=project_id)
+            slot_return(item_id=item_id, project_id=project_id)
             expired += 1
     return expired

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,12 +16,11 @@ from datadam.errors import Conflict, InvalidInput, NotFound
 from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
 from datadam.quality import hooks as quality
-from datadam.quality.gold import gold_unreserve
 from datadam.rawsql import Ref, attnames, columns, fits, insert_parts, instance, q, table
 
 from ..models import Assignment, AssignmentStatus, Submission
 from .claiming import _ASSIGNMENT_COLS
-from .leases import _require_worker
+from .leases import _require_worker, slot_return
 
 MAX_DURATION_MS = 2**31 - 1  # the largest value the duration columns hold
 
@@ -144,10 +142,7 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
         assignment.status = AssignmentStatus.RELEASED
         assignment.finished_at = timezone.now()
         assignment.save(update_fields=["status", "finished_at"])
-        if assignment.gold is not None:  # gold holds no slot, but a reservation
-            gold_unreserve(project_id=assignment.project_id)
-        else:
-            Item.objects.filter(pk=assignment.item_id).update(slots_open=F("slots_open") + 1)
+        slot_return(item_id=assignment.item_id, project_id=assignment.project_id)
         quality.on_skip(assignment=assignment, rules=assignment.project.rules_on)
         audit_record(
             actor=worker,

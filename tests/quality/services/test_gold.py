@@ -194,6 +194,21 @@ def test_a_skipped_gold_task_gives_its_reservation_back_once_and_is_never_paid(
     ledger_ok()
 
 
+def test_a_wrong_gold_answer_keeps_its_reservation_and_its_item_gains_no_slot(
+    gold_project, worker, monkeypatch
+):
+    monkeypatch.setattr("datadam.quality.gold.random.random", lambda: 0.0)
+    project = gold_project(items=4, golds=10, rate=20)  # 1 gold answer funded
+    a, _sub, is_gold = _answer(worker, project, gold_answer="neg")  # the gold answer is "pos"
+    assert is_gold
+    a.refresh_from_db()
+    assert a.status == "rejected"
+    # Its pay stays reserved in escrow (an appeal may overturn the rejection), so the
+    # reservation is not handed to another gold task, and gold never gains a slot.
+    assert QualityPolicy.objects.get(project=project).gold_left == 0
+    assert Item.objects.get(pk=a.item_id).slots_open == 0
+
+
 def test_an_expired_gold_lease_gives_its_reservation_back(gold_project, worker, monkeypatch):
     from datetime import timedelta
 
