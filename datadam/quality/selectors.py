@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,15 +50,11 @@ def my_quality(*, worker: Any) -> dict[str, Any]:
     now = timezone.now()
     hits = list(
         RuleHit.objects.filter(worker_id=worker.pk)
+        .annotate(in_force=ExpressionWrapper(in_force(now), output_field=BooleanField()))
         .select_related("source_project").order_by("-pk")[:LIST_LIMIT]
-    )
-    active = set(
-        RuleHit.objects.filter(worker_id=worker.pk, pk__in=[h.pk for h in hits])
-        .filter(in_force(now)).values_list("pk", flat=True)
     )
     appeals = {a.hit_id: a for a in Appeal.objects.filter(hit__in=hits)}
     for hit in hits:
-        hit.in_force = hit.pk in active
         hit.appeal_row = appeals.get(hit.pk)
         hit.appeal_status = hit.appeal_row.status if hit.appeal_row else None
         hit.can_appeal = hit.in_force and hit.blocking and hit.appeal_row is None

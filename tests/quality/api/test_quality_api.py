@@ -96,4 +96,5 @@ def test_worker_sees_score_and_restriction_and_appeals(api, make_project, worker
     assert ops.post(f"quality/appeals/{appeal_id}/decide", {"lift": True}).status_code == 409
     assert RuleHit.objects.get().lifted_at is not None
     assert w.post(f"projects/{project.pk}/next").status_code == 200
-    assert w.get("quality/me").json()["hits"][0]["appeal_status"] == "lifted"
+    lifted = w.get("quality/me").json()["hits"][0]
+    assert lifted["appeal_status"] == "lifted" and not lifted["in_force"]
