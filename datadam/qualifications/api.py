@@ -28,8 +28,8 @@ from .schemas import (
     AnswerOut,
     AttemptOut,
     ComputeOut,
+    CredentialDecisionIn,
     CredentialOut,
-    DecisionIn,
     EligibilityOut,
     ExamDetailOut,
     ExamIn,
@@ -40,14 +40,14 @@ from .schemas import (
     QualificationIn,
     QualificationOut,
     QualificationPatch,
+    QualificationRuleIn,
+    QualificationRuleOut,
     QuestionIn,
     QuestionOut,
     QuestionPatch,
     RequirementsIO,
     ResultOut,
     RevokeIn,
-    RuleIn,
-    RuleOut,
     StartIn,
     WorkerExamOut,
 )
@@ -274,15 +274,15 @@ def question_delete(request: HttpRequest, question_id: int):
     return Status(204, None)
 
 
-@router.get("/qualifications/{int:qualification_id}/rules", response=list[RuleOut])
+@router.get("/qualifications/{int:qualification_id}/rules", response=list[QualificationRuleOut])
 def rules_of(request: HttpRequest, qualification_id: int):
     q = services.qualification_for_manager(user=_manager(request),
                                            qualification_id=qualification_id)
     return list(q.rules.order_by("pk"))
 
 
-@router.post("/qualifications/{int:qualification_id}/rules", response={201: RuleOut})
-def rule_add(request: HttpRequest, qualification_id: int, payload: RuleIn):
+@router.post("/qualifications/{int:qualification_id}/rules", response={201: QualificationRuleOut})
+def rule_add(request: HttpRequest, qualification_id: int, payload: QualificationRuleIn):
     """Add a rule: grant ``level`` for an approval rate of at least ``min_approval_rate`` over
     at least ``min_reviewed`` reviewed answers (in projects of ``kind``, any when empty)."""
     rule = services.rule_add(user=_manager(request), qualification_id=qualification_id,
@@ -368,7 +368,7 @@ def credential_document(request: HttpRequest, check_id: int):
 
 
 @router.post("/qualifications/credentials/{int:check_id}/decision", response=CredentialOut)
-def credential_decide(request: HttpRequest, check_id: int, payload: DecisionIn):
+def credential_decide(request: HttpRequest, check_id: int, payload: CredentialDecisionIn):
     """Approve (granting the qualification at a level, optionally until a date) or reject."""
     check = services.credential_decide(operator=_operator(request), check_id=check_id,
                                        **payload.dict())

@@ -198,7 +198,7 @@ class CredentialOut(Schema):
     expires_at: datetime | None
 
 
-class DecisionIn(Schema):
+class CredentialDecisionIn(Schema):
     decision: Literal["approve", "reject"]
     level: int = 1
     expires_at: datetime | None = None
@@ -239,14 +239,14 @@ class EligibilityOut(Schema):
     reasons: list[str]
 
 
-class RuleIn(Schema):
+class QualificationRuleIn(Schema):
     kind: str = ""
     min_reviewed: int = 50
     min_approval_rate: float = 0.9
     level: int = 1
 
 
-class RuleOut(Schema):
+class QualificationRuleOut(Schema):
     id: int
     qualification_id: int
     kind: str

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from datadam.errors import InvalidInput
+from datadam.projects.api import ImportOut
 
 from . import services
 from .selectors import appeals_queue, my_quality, project_quality
@@ -36,7 +37,7 @@ class PolicyOut(Schema):
     gold_left: int
 
 
-class RuleIn(Schema):
+class QualityRuleIn(Schema):
     kind: str
     params: dict[str, Any] = {}
     action: str = "warn"
@@ -51,7 +52,7 @@ class RulePatch(Schema):
     enabled: bool | None = None
 
 
-class RuleOut(Schema):
+class QualityRuleOut(Schema):
     id: int
     kind: str
     params: dict[str, Any]
@@ -62,12 +63,6 @@ class RuleOut(Schema):
 
 class GoldIn(Schema):
     items: list[Any]
-
-
-class ImportOut(Schema):
-    imported: int
-    error_count: int
-    errors: list[dict[str, Any]]
 
 
 class HitOut(Schema):
@@ -99,7 +94,7 @@ class WorkerScoreOut(Schema):
 
 class ProjectQualityOut(Schema):
     policy: PolicyOut
-    rules: list[RuleOut]
+    rules: list[QualityRuleOut]
     gold_items: int
     workers: list[WorkerScoreOut]
     hits: list[HitOut]
@@ -129,7 +124,7 @@ class AppealIn(Schema):
     message: str
 
 
-class DecideIn(Schema):
+class AppealDecideIn(Schema):
     lift: bool
     note: str = ""
 
@@ -180,13 +175,13 @@ def gold_add(request: HttpRequest, project_id: int, payload: GoldIn):
     return Status(201 if report.ok else 422, report)
 
 
-@router.post("/projects/{project_id}/quality/rules", response={201: RuleOut})
-def rule_add(request: HttpRequest, project_id: int, payload: RuleIn):
+@router.post("/projects/{project_id}/quality/rules", response={201: QualityRuleOut})
+def rule_add(request: HttpRequest, project_id: int, payload: QualityRuleIn):
     rule = services.rule_create(user=request.auth, project_id=project_id, **payload.dict())
     return Status(201, rule)
 
 
-@router.patch("/projects/{project_id}/quality/rules/{rule_id}", response=RuleOut)
+@router.patch("/projects/{project_id}/quality/rules/{rule_id}", response=QualityRuleOut)
 def rule_change(request: HttpRequest, project_id: int, rule_id: int, payload: RulePatch):
     return services.rule_update(user=request.auth, project_id=project_id, rule_id=rule_id,
                                 **_fields(payload))
@@ -227,7 +222,7 @@ def appeals(request: HttpRequest, status: str = "pending"):
 
 
 @router.post("/quality/appeals/{appeal_id}/decide", response=AppealOut)
-def decide(request: HttpRequest, appeal_id: int, payload: DecideIn):
+def decide(request: HttpRequest, appeal_id: int, payload: AppealDecideIn):
     """Lift the restriction (lift=true) or refuse the appeal."""
     return services.appeal_decide(operator=request.auth, appeal_id=appeal_id, lift=payload.lift,
                                   note=payload.note)

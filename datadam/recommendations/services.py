@@ -23,8 +23,33 @@ from .selectors import vocabulary
 MAX_QUERY = 1000
 
 
+MAX_FILTER_TEXT = 100  # a profile's region and occupation hold at most this many characters
+MAX_FILTER_ENTRIES = 50
+
+
+def _check_filters(filters: dict[str, Any]) -> None:
+    """Filters no profile could match are refused, not searched for (an over-long region
+    also made a pattern SQLite refuses: 'LIKE or GLOB pattern too complex')."""
+    for name in ("region", "occupation", "kind"):
+        if len(str(filters.get(name) or "")) > MAX_FILTER_TEXT:
+            raise InvalidInput(
+                _("%(name)s must be at most %(limit)s characters")
+                % {"name": name, "limit": MAX_FILTER_TEXT}
+            )
+    for name in ("languages", "tags", "qualifications"):
+        values = filters.get(name) or []
+        if len(values) > MAX_FILTER_ENTRIES or any(
+            len(str(v)) > MAX_FILTER_TEXT for v in values
+        ):
+            raise InvalidInput(
+                _("%(name)s may list at most %(limit)s entries of %(max)s characters")
+                % {"name": name, "limit": MAX_FILTER_ENTRIES, "max": MAX_FILTER_TEXT}
+            )
+
+
 def _filters_as_criteria(filters: dict[str, Any]) -> list[Criterion]:
     """Structured filters from the form or API: each a required criterion."""
+    _check_filters(filters)
     out: list[Criterion] = []
     for code in filters.get("languages") or []:
         out.append(Criterion("language", str(code), 1.0, True))

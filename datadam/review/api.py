@@ -42,7 +42,7 @@ class BatchOut(Schema):
     submissions: list[BatchItemOut]
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     decision: str
     reason_code: str = ""
     comment: str = ""
@@ -57,7 +57,7 @@ class DecisionOut(Schema):
     created_at: datetime
 
 
-class BatchDecisionIn(DecisionIn):
+class BatchDecisionIn(ReviewDecisionIn):
     submission_id: int
 
 
@@ -115,7 +115,7 @@ def batch(request: HttpRequest, project_id: int, limit: int = 50):
 
 
 @router.post("/submissions/{submission_id}/review", response={201: DecisionOut})
-def decide(request: HttpRequest, submission_id: int, payload: DecisionIn):
+def decide(request: HttpRequest, submission_id: int, payload: ReviewDecisionIn):
     """Approve, reject (reason required) or return for revision (reason required)."""
     review = services.review_decide(
         reviewer=request.auth, submission_id=submission_id, **payload.dict()

@@ -58,7 +58,7 @@ class TransactionOut(Schema):
     memo: str
 
 
-class DecideIn(Schema):
+class PayoutDecideIn(Schema):
     paid: bool
     note: str = ""
 
@@ -143,7 +143,7 @@ def pending_payouts(request: HttpRequest, status: str = "requested"):
 
 
 @router.post("/ops/payouts/{payout_id}/decide", response=PayoutOut, tags=["operators"])
-def decide_payout(request: HttpRequest, payout_id: int, payload: DecideIn):
+def decide_payout(request: HttpRequest, payout_id: int, payload: PayoutDecideIn):
     return services.payout_decide(
         operator=request.auth, payout_id=payout_id, paid=payload.paid, note=payload.note
     )
