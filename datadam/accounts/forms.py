@@ -29,6 +29,11 @@ class LoginForm(AuthenticationForm):
         "throttled": _("Too many failed sign-ins. Wait 15 minutes and try again."),
     }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django labels the field with User.email's verbose name ("Email", untranslated).
+        self.fields["username"].label = _("E-mail")
+
     def clean(self):
         email = (self.data.get("username") or "").strip().lower()
         ip = client_ip(self.request) if self.request else None

@@ -24,12 +24,6 @@ from .services import payout_request
 
 HISTORY_PAGE = 30
 # What each kind of ledger movement means to a worker.
-ENTRY_KINDS = {
-    "pay": gettext_lazy("Paid for approved work"),
-    "payout_request": gettext_lazy("Payout requested"),
-    "payout_refused": gettext_lazy("Payout refused, points returned"),
-    "payout_paid": gettext_lazy("Payout sent"),
-}
 
 
 class PayoutForm(forms.Form):
@@ -67,8 +61,6 @@ def earnings(request: HttpRequest) -> HttpResponse:
     history = ledger_history(account=account, before=before, limit=HISTORY_PAGE + 1)
     more = len(history) > HISTORY_PAGE
     history = history[:HISTORY_PAGE]
-    for row in history:
-        row["label"] = ENTRY_KINDS.get(row["kind"], row["kind"])
     return render(request, "rewards/earnings.html", {
         "summary": balance_summary(user=request.user),
         "pending": awaiting_review(worker=request.user),
