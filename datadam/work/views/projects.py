@@ -8,6 +8,7 @@ from django.shortcuts import render
 from datadam.accounts.access import worker_required
 from datadam.kinds import kind_title
 from datadam.projects.models import ProjectStatus
+from datadam.qualifications.eligibility import claim_refusals
 from datadam.rewards.selectors import worker_account_of
 
 from ..selectors import (
@@ -45,6 +46,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "pace": project_pace(project=project),
         "lease_minutes": max(1, project.lease_seconds // 60),
         "is_open": project.status == ProjectStatus.OPEN,
+        # Requirements, skill gate, invitation-only: say why not, rather than offer Start.
+        "refusals": claim_refusals(worker=request.user, project_id=project.pk),
         "returned": returned_counts(worker=request.user).get(project.pk, 0),
         "in_progress": project.pk in live_lease_projects(worker=request.user),
     })

@@ -163,3 +163,28 @@ def test_feed_has_no_restriction_notice_for_a_worker_in_good_standing(
     make_project(items=1)
     client.force_login(worker)
     assert 'id="feed-restrictions"' not in client.get("/work/").content.decode()
+
+
+def test_project_brief_of_an_invitation_only_project_says_why_instead_of_start(
+    client, make_project, worker, client_org
+):
+    from datadam.skills.services import project_skills_set
+
+    project = make_project()
+    project_skills_set(user=client_org[0], project_id=project.pk, invite_only=True)
+    client.force_login(worker)
+    html = client.get(f"/work/projects/{project.pk}/").content.decode()
+    assert 'id="not-eligible"' in html and 'id="start"' not in html
+    assert 'href="/talent/invitations/"' in html
+
+
+def test_a_card_with_every_item_taken_offers_no_start_button(
+    client, make_project, make_user, worker
+):
+    from datadam.work.services import assignment_claim
+
+    project = make_project(items=1, overlap=1)
+    assert assignment_claim(worker=make_user(), project_id=project.pk) is not None
+    client.force_login(worker)
+    c = card(client.get("/work/").content.decode(), project.pk)
+    assert "all-taken" in c and f'href="/work/projects/{project.pk}/task/"' not in c
