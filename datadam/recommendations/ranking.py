@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Role, User, WorkerProfile
+from datadam.kinds import kind_title
 from datadam.qualifications.eligibility import active_holdings
 from datadam.qualifications.models import WorkerQualification
 from datadam.skills.models import WorkerSkill
@@ -71,6 +73,14 @@ def _candidates(criteria: list[Criterion], kind: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def _language_name(code: str) -> str:
+    """``ko`` → "Korean" in the reader's language (the code itself when Django has no name)."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def _line(name: str, matched: float, text: str, weight: float) -> dict[str, Any]:
     return {"criterion": name, "match": round(matched, 3), "weight": weight, "text": text}
 
@@ -80,9 +90,9 @@ def _score_one(
     profile: WorkerProfile | None, quals: dict[int, int], typical_ms: float | None,
 ) -> tuple[float, str]:
     if c.name == "accuracy":
-        return _skill_line(skills.get((kind, "")), kind)
+        return _skill_line(skills.get((kind, "")), str(kind_title(kind)))
     if c.name == "kind":
-        return _skill_line(skills.get((c.value, "")), c.value)
+        return _skill_line(skills.get((c.value, "")), str(kind_title(c.value)))
     if c.name == "tag":
         return _skill_line(skills.get(("", c.value)), f"#{c.value}")
     if c.name == "speed":
@@ -102,11 +112,12 @@ def _score_one(
     if c.name == "language":
         langs = profile.languages or []
         native = str((profile.attributes or {}).get("native_language", "")).casefold()
+        name = {"lang": _language_name(c.value)}
         if c.native and native == c.value:
-            return 1.0, _("native %(lang)s speaker") % {"lang": c.value}
+            return 1.0, _("native %(lang)s speaker") % name
         if c.value in langs:
-            return (0.5 if c.native else 1.0), _("speaks %(lang)s") % {"lang": c.value}
-        return 0.0, _("does not list %(lang)s") % {"lang": c.value}
+            return (0.5 if c.native else 1.0), _("speaks %(lang)s") % name
+        return 0.0, _("does not list %(lang)s") % name
     have = {"region": profile.region, "occupation": profile.occupation}.get(c.name, "")
     label = _("lives in %(v)s") if c.name == "region" else _("works as %(v)s")
     return (1.0 if have and have.casefold() == c.value.casefold() else 0.0), label % {

@@ -38,7 +38,7 @@ def test_client_recommends_and_invites_then_worker_accepts(
     page.get_by_role("button", name="Search").click()
     card = page.locator(f"li[data-worker='{worker.pk}']")
     expect(card).to_contain_text("Min-ji")
-    expect(card).to_contain_text("native ko")
+    expect(card).to_contain_text("native Korean speaker")
     card.locator("input[name=message]").fill("Your gold answers are perfect")
     card.get_by_role("button", name="Invite").click()
     expect(page.locator(".messages")).to_contain_text("Invitation sent")

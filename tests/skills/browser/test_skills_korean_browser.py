@@ -55,7 +55,7 @@ def test_skills_talent_and_review_check_pages_render_in_korean(
         f"/skills/projects/{history.pk}/": ("유형 또는 태그", "숙련도", "일치율",
                                             "승인 / 반려 / 수정 요청", "소요 시간 중앙값"),
         f"/talent/projects/{target.pk}/?query={query}": (
-            "검색 조건", "꼼꼼하고 정확함", "원어민", "추천 작업자", "Min-ji", "ko 원어민",
+            "검색 조건", "꼼꼼하고 정확함", "원어민", "추천 작업자", "Min-ji", "한국어 원어민",
             "기준 숙련도", "초대", "응답 대기 중"),
     })
     ko_page.context.clear_cookies()

@@ -56,7 +56,7 @@ def test_ranked_and_explained(crowd, make_project, client_org):
     top = matches[0]
     assert top.worker == good
     texts = " ".join(line["text"] for line in top.lines)
-    assert "gold 8/8" in texts and "native ko" in texts and "#boxes" in texts
+    assert "gold 8/8" in texts and "native Korean speaker" in texts and "#boxes" in texts
     assert all(0 <= line["match"] <= 1 for line in top.lines)
     assert AuditEvent.objects.filter(action="recommendation.search").count() == 1
 
