@@ -35,7 +35,8 @@ def server_command(
 
     granian (the default) parses HTTP and moves bytes in Rust, outside the GIL; measured on
     2 cores by benchmarks/bench_claims.py, back to back: 304 claim+submit cycles/s against
-    gunicorn's 259, next-task p95 137 ms against 208. gunicorn (gthread) stays selectable.
+    gunicorn's 259 (next-task p95 137 ms against 208), and 266 against 203 in a slow spell
+    of the host. gunicorn (gthread) stays selectable.
     Both keep API clients' connections alive between requests.
     """
     if server == "granian":
@@ -64,8 +65,8 @@ def cmd_serve(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     # One process per core, each with a pool of threads: a thread waiting for the database
-    # lets another run. 4 threads: on 2 cores bench_claims gave 2x4 304 cycles/s, 2x2 302,
-    # 2x8 262 (more threads only contend for the GIL).
+    # lets another run. 4 threads: on 2 cores 8 trailed 4 and 2 in every bench_claims run
+    # (more threads only contend for the GIL); 4 and 2 swapped places from run to run.
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
     )
