@@ -98,3 +98,40 @@ def test_debug_mode_asks_either_server_for_an_access_log() -> None:
         args = dict(server=server, host="127.0.0.1", port=8000, workers=2, threads=4)
         assert flag in server_command(**args, debug=True)
         assert flag not in server_command(**args, debug=False)
+
+
+def _call(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request(method, path, body, headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, json.loads(data)
+
+
+def test_a_client_signs_up_creates_a_project_and_uploads_50000_items(served: int) -> None:
+    """The production server carries a real multipart upload through to the import."""
+    jsonh = {"Content-Type": "application/json"}
+    email = f"c{served}@example.test"
+    status, token = _call(served, "POST", "/api/v1/auth/signup", json.dumps(
+        {"email": email, "password": "long-enough-1", "role": "client",
+         "organization_name": "Serve Lab"}).encode(), jsonh)  # fmt: skip
+    assert status == 201, token
+    auth = {"Authorization": f"Bearer {token['token']}"}
+    _, me = _call(served, "GET", "/api/v1/me", headers=auth)
+    status, project = _call(served, "POST", "/api/v1/projects", json.dumps(
+        {"organization_id": me["organizations"][0]["id"], "name": "Upload", "reward": 1,
+         "kind": "text_classification", "config": {"labels": ["a", "b"]}}).encode(),
+        {**jsonh, **auth})  # fmt: skip
+    assert status == 201, project
+    lines = b"".join(b'{"text": "item %d"}\n' % i for i in range(50_000))
+    boundary = "datadamboundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode() + lines + f"\r\n--{boundary}--\r\n".encode()
+    status, report = _call(
+        served, "POST", f"/api/v1/projects/{project['id']}/items/upload", body,
+        {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )  # fmt: skip
+    assert status == 201 and report["imported"] == 50_000, report
