@@ -37,6 +37,7 @@ def ledger_history(*, account: Account | None, before: int = 0, limit: int = 100
             "amount": e.amount,
             "kind": e.transaction.kind,
             "memo": e.transaction.memo,
+            "key": e.transaction.key,
             "created_at": e.created_at,
         }
         for e in qs.select_related("transaction").order_by("-pk")[: max(1, min(limit, 500))]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datadam.datasets.methods import method_name as _method_name
 from datadam.kinds import kind_title as _kind_title
+from datadam.rewards.memos import statement_line as _statement_line
 
 register = template.Library()
 
@@ -87,3 +88,9 @@ LEDGER_KINDS = {
 def ledger_kind(code: str) -> str:
     """``project_fund`` → "Project budget to escrow"; an unknown kind is shown as it is."""
     return str(LEDGER_KINDS.get(code, code))
+
+
+@register.filter
+def statement_line(entry: dict) -> str:
+    """A ledger history row (``key`` and ``memo``) worded in the active language."""
+    return _statement_line(key=entry.get("key", ""), memo=entry.get("memo", ""))

@@ -1,0 +1,52 @@
+"""A ledger transaction's line on a statement, in the reader's language.
+
+The memo stored with a transaction is a record (English, never edited). What the event was
+is also in its unique key ("submission:51:reward", "payout:3:paid", ...), so a statement
+reads the key and words it in the active language; a key of no known form shows the memo.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"submission:(?P<id>\d+):reward"), "reward"),
+    (re.compile(r"submission:(?P<id>\d+):review"), "review"),
+    (re.compile(r"submission:(?P<id>\d+):skill_bonus"), "bonus"),
+    (re.compile(r"payout:(?P<id>\d+):request"), "payout_request"),
+    (re.compile(r"payout:(?P<id>\d+):paid"), "payout_paid"),
+    (re.compile(r"payout:(?P<id>\d+):refused"), "payout_refused"),
+    (re.compile(r"project:(?P<id>\d+):fund:(?P<a>\d+)-(?P<b>\d+)"), "fund"),
+    (re.compile(r"project:(?P<id>\d+):gold:(?P<a>\d+)-(?P<b>\d+)"), "gold"),
+    (re.compile(r".*:refund"), "refund"),
+    (re.compile(r"topup:(?P<ref>.*)"), "topup"),
+]
+
+
+def _worded(event: str, part: dict[str, str]) -> str:
+    if event in ("fund", "gold"):
+        part["n"] = str(int(part["b"]) - int(part["a"]))
+    texts = {
+        "reward": _("approved answer #%(id)s"),
+        "review": _("review of answer #%(id)s"),
+        "bonus": _("skill bonus for answer #%(id)s"),
+        "payout_request": _("payout #%(id)s requested"),
+        "payout_paid": _("payout #%(id)s paid"),
+        "payout_refused": _("payout #%(id)s refused"),
+        "fund": _("budget for %(n)s items of project #%(id)s"),
+        "gold": _("budget for %(n)s gold answers of project #%(id)s"),
+        "refund": _("unused budget returned"),
+        "topup": _("top-up %(ref)s"),
+    }
+    return texts[event] % part
+
+
+def statement_line(*, key: str, memo: str) -> str:
+    """What a transaction was, worded in the active language (its memo when unknown)."""
+    for pattern, event in _PATTERNS:
+        match = pattern.fullmatch(key or "")
+        if match:
+            return _worded(event, match.groupdict())
+    return memo
