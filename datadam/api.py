@@ -148,8 +148,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             "surrogate escapes"
         )
     return api.create_response(
-        request, {"error": "invalid", "message": message}, status=exc.status_code
+        request,
+        {"error": _HTTP_CODES.get(exc.status_code, "invalid"), "message": message},
+        status=exc.status_code,
     )
+
+
+# The error code a client can branch on, as the domain errors name theirs (errors.py).
+_HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "throttled"}
 
 
 @api.exception_handler(AuthenticationError)

@@ -48,6 +48,8 @@ def server_command(
         if debug:
             cmd.append("--access-log")
         return [*cmd, "datadam.wsgi:application"]
+    if server != "gunicorn":
+        raise SystemExit(f"datadam serve: unknown server {server!r} (granian or gunicorn)")
     cmd = [
         sys.executable, "-m", "gunicorn", "datadam.wsgi:application", "--bind", f"{host}:{port}",
         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",

@@ -46,7 +46,7 @@ class InsufficientFunds(DomainError):
 
 def whole_number(name: str, value: Any, low: int, high: int) -> int:
     """``value`` when it is an int (not a bool) from ``low`` to ``high``; else InvalidInput
-    naming the field and its range. Every service checks its numeric fields with this."""
+    naming the field and its range. The services check their numeric fields with this."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         from django.utils.translation import gettext
 

@@ -20,9 +20,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"payout:(?P<id>\d+):refused"), "payout_refused"),
     (re.compile(r"project:(?P<id>\d+):fund:(?P<a>\d+)-(?P<b>\d+)"), "fund"),
     (re.compile(r"project:(?P<id>\d+):gold:(?P<a>\d+)-(?P<b>\d+)"), "gold"),
-    (re.compile(r".*:refund"), "refund"),
-    (re.compile(r"topup:(?P<ref>.*)"), "topup"),
+    (re.compile(r"(?:project:\d+:close|submission:\d+:settle):refund"), "refund"),
+    (re.compile(r"topup:.*"), "topup"),
 ]
+BEYOND_ESCROW = " (beyond escrow)"  # what review's _pay appends when escrow ran short
 
 
 def _worded(event: str, part: dict[str, str]) -> str:
@@ -40,6 +41,8 @@ def _worded(event: str, part: dict[str, str]) -> str:
         "refund": _("unused budget returned"),
         "topup": _("top-up %(ref)s"),
     }
+    if event == "topup" and not part.get("ref"):
+        return _("top-up")  # no reference given: the key holds a generated id
     return texts[event] % part
 
 
@@ -48,5 +51,12 @@ def statement_line(*, key: str, memo: str) -> str:
     for pattern, event in _PATTERNS:
         match = pattern.fullmatch(key or "")
         if match:
-            return _worded(event, match.groupdict())
+            part = match.groupdict()
+            if event == "topup":  # the operator's reference, as the memo keeps it
+                part["ref"] = memo.removeprefix("top-up").strip()
+            text = _worded(event, part)
+            if memo.endswith(BEYOND_ESCROW):
+                beyond = _("beyond escrow")
+                text += f" ({beyond})"
+            return text
     return memo

@@ -23,7 +23,6 @@ from .selectors import (
 from .services import payout_request
 
 HISTORY_PAGE = 30
-# What each kind of ledger movement means to a worker.
 
 
 class PayoutForm(forms.Form):

@@ -37,7 +37,7 @@ def test_audit_targets_and_ledger_kinds_are_named_not_coded(make_project, operat
     audit = client.get("/ops/audit/").content.decode()
     assert f"프로젝트 #{project.pk}" in audit and f"project #{project.pk}" not in audit
     org = client.get(f"/ops/organizations/{project.organization_id}/").content.decode()
-    assert "프로젝트 예산을 에스크로로" in org and "<code>project_fund</code>" not in org
+    assert "프로젝트 예산 에스크로 예치" in org and "<code>project_fund</code>" not in org
 
 
 def test_a_stored_timestamp_is_shown_in_the_local_format_not_iso() -> None:

@@ -18,7 +18,7 @@ from datadam.rewards.memos import statement_line
         ("project:4:gold:7-30", "budget for 23 gold answers of project #4",
          "프로젝트 #4 골드 답변 23개 예산"),
         ("project:4:close:refund", "unused budget returned", "쓰지 않은 예산 반환"),
-        ("topup:demo-initial-credit", "top-up demo-initial-credit", "충전 demo-initial-credit"),
+        ("submission:9:settle:refund", "unused budget returned", "쓰지 않은 예산 반환"),
     ],
 )
 def test_known_events_are_worded_in_each_language(key: str, english: str, korean: str) -> None:
@@ -26,6 +26,21 @@ def test_known_events_are_worded_in_each_language(key: str, english: str, korean
         assert statement_line(key=key, memo="stored memo") == english
     with translation.override("ko"):
         assert statement_line(key=key, memo="stored memo") == korean
+
+
+def test_top_ups_show_the_operators_reference_or_nothing() -> None:
+    with translation.override("ko"):
+        assert statement_line(key="topup:TRX-7:refund", memo="top-up TRX-7:refund") == (
+            "충전 TRX-7:refund"
+        )
+        generated = "topup:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+        assert statement_line(key=generated, memo="top-up") == "충전"
+
+
+def test_a_payment_beyond_escrow_says_so() -> None:
+    with translation.override("en"):
+        line = statement_line(key="submission:5:reward", memo="approved answer #5 (beyond escrow)")
+    assert line == "approved answer #5 (beyond escrow)"
 
 
 def test_a_key_of_no_known_form_shows_the_stored_memo() -> None:
