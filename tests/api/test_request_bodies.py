@@ -106,3 +106,10 @@ def test_a_surrogate_or_nan_deep_inside_an_import_is_refused(make_project, api) 
                  b'{"items": [{"n": 1180591620717411303424, "x": NaN}]}'):  # fmt: skip
         r = _post(f"projects/{project.pk}/items", body, owner.headers)
         assert r.status_code == 400, r.content
+
+
+def test_a_browser_session_without_its_csrf_token_is_refused_as_forbidden(make_user) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(Role.WORKER))
+    r = client.post("/api/v1/payouts", data=b'{"amount": 1}', content_type="application/json")
+    assert r.status_code == 403 and r.json()["error"] == "forbidden", r.content
