@@ -135,3 +135,40 @@ def test_a_client_signs_up_creates_a_project_and_uploads_50000_items(served: int
         {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
     )  # fmt: skip
     assert status == 201 and report["imported"] == 50_000, report
+
+
+def _session_pids(sid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getsid(int(entry)) == sid:
+                    out.append(int(entry))
+            except OSError:
+                pass
+    return out
+
+
+def test_sigterm_to_the_main_process_stops_the_server_and_the_task_worker(server_env):
+    """A service manager signals the main process only; nothing may be left running."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "datadam"), "serve", "--port", str(port), "--workers", "1",
+         "--threads", "2"],
+        env=server_env, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(_session_pids(proc.pid)) < 3:  # datadam serve, its worker, the server
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=40)
+        deadline = time.monotonic() + 20
+        while _session_pids(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _session_pids(proc.pid) == []
+    finally:
+        for pid in _session_pids(proc.pid):
+            os.kill(pid, signal.SIGKILL)
