@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ninja import Schema
+
 
 class DomainError(Exception):
     """A request the domain refuses. ``status`` is the HTTP status the API answers with."""
@@ -17,6 +19,15 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.details = details
+
+
+class ErrorOut(Schema):
+    """Every refusal the API sends: a code to branch on, a message for people, and the
+    individual problems where there are several (a body that misses the schema)."""
+
+    error: str
+    message: str
+    details: Any = None
 
 
 class InvalidInput(DomainError):

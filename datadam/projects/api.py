@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from datadam.datasets.export import export_jsonl, item_results
 from datadam.datasets.selectors import dataset_card
-from datadam.errors import InvalidInput
+from datadam.errors import ErrorOut, InvalidInput
 from datadam.kinds import all_kinds, get_kind
 
 from . import services
@@ -178,7 +178,7 @@ def stats(request: HttpRequest, project_id: int):
     return project_stats(project)
 
 
-@router.post("/projects/{project_id}/items", response={201: ImportOut, 422: ImportOut})
+@router.post("/projects/{project_id}/items", response={201: ImportOut, 422: ImportOut | ErrorOut})
 def add_items(request: HttpRequest, project_id: int, payload: ItemsIn):
     """Add items given inline; all or nothing, with a report of every bad item."""
     if len(payload.items) > 10_000:
@@ -189,7 +189,9 @@ def add_items(request: HttpRequest, project_id: int, payload: ItemsIn):
     return Status(201 if report.ok else 422, report)
 
 
-@router.post("/projects/{project_id}/items/upload", response={201: ImportOut, 422: ImportOut})
+@router.post(
+    "/projects/{project_id}/items/upload", response={201: ImportOut, 422: ImportOut | ErrorOut}
+)
 def upload_items(request: HttpRequest, project_id: int, file: File[UploadedFile], format: str = ""):
     """Upload a JSONL or CSV file of items (streamed from disk; millions of lines are fine)."""
     fmt = format or guess_format(file.name or "")

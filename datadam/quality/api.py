@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from datadam.errors import InvalidInput
+from datadam.errors import ErrorOut, InvalidInput
 from datadam.projects.api import ImportOut
 
 from . import services
@@ -166,7 +166,7 @@ def policy_set(request: HttpRequest, project_id: int, payload: PolicyIn):
     return services.policy_update(user=request.auth, project_id=project_id, **_fields(payload))
 
 
-@router.post("/projects/{project_id}/gold", response={201: ImportOut, 422: ImportOut})
+@router.post("/projects/{project_id}/gold", response={201: ImportOut, 422: ImportOut | ErrorOut})
 def gold_add(request: HttpRequest, project_id: int, payload: GoldIn):
     """Add gold items: [{"data": {...}, "external_id": "...", "gold": <correct answer>}]."""
     if len(payload.items) > 10_000:

@@ -113,3 +113,12 @@ def test_a_browser_session_without_its_csrf_token_is_refused_as_forbidden(make_u
     client.force_login(make_user(Role.WORKER))
     r = client.post("/api/v1/payouts", data=b'{"amount": 1}', content_type="application/json")
     assert r.status_code == 403 and r.json()["error"] == "forbidden", r.content
+
+
+def test_the_import_endpoints_document_both_shapes_of_their_422() -> None:
+    paths = ninja_api.get_openapi_schema()["paths"]
+    for path in ("/api/v1/projects/{project_id}/items", "/api/v1/projects/{project_id}/gold",
+                 "/api/v1/projects/{project_id}/items/upload"):  # fmt: skip
+        schema = paths[path]["post"]["responses"][422]["content"]["application/json"]["schema"]
+        refs = {option["$ref"].rsplit("/", 1)[1] for option in schema["anyOf"]}
+        assert refs == {"ImportOut", "ErrorOut"}, path
