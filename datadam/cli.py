@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -93,30 +92,13 @@ def cmd_serve(argv: list[str]) -> int:
         server=args.server, host=args.host, port=args.port, workers=args.workers,
         threads=args.threads, debug=_debug(),
     )  # fmt: skip
-    server = subprocess.Popen(cmd)
-    children.append(server)
-
-    def stop(signum: int, _frame: object) -> None:
-        # A service manager stops the main process only: pass it on, so neither the web
-        # server nor the task worker is left running without us.
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signum)
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        return server.wait()
-    except KeyboardInterrupt:  # the terminal sent SIGINT to every process of the group
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
         return 0
     finally:
         for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            child.terminate()
 
 
 def _debug() -> bool:
