@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from ninja import Schema
 
 
@@ -59,8 +60,6 @@ def whole_number(name: str, value: Any, low: int, high: int) -> int:
     """``value`` when it is an int (not a bool) from ``low`` to ``high``; else InvalidInput
     naming the field and its range. The services check their numeric fields with this."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        from django.utils.translation import gettext
-
         raise InvalidInput(
             gettext("%(name)s must be a whole number from %(low)s to %(high)s")
             % {"name": name, "low": low, "high": high}

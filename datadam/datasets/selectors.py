@@ -19,11 +19,13 @@ from .models import AcceptanceSample, AggregationState, ItemResult, SampleStatus
 from .services import sample_outcome
 
 
-def answers_used(project: Project) -> int:
+def answers_used(project: Project, *, open_slots: int | None = None) -> int:
     """Answers a project's data items take so far: handed out (slot-holding assignments)
-    or still open. Gold items hold no slots and are not in the budget, so their answers are
-    left out too."""
-    open_slots = Item.objects.filter(project=project).aggregate(s=Sum("slots_open"))["s"] or 0
+    or still open (``open_slots``, summed here unless the caller has it). Gold items hold
+    no slots and are not in the budget, so their answers are left out too."""
+    if open_slots is None:
+        open_slots = Item.objects.filter(project=project).aggregate(s=Sum("slots_open"))["s"]
+        open_slots = open_slots or 0
     held = Assignment.objects.filter(
         project=project, status__in=SLOT_HOLDING, item__gold__isnull=True
     ).count()

@@ -49,7 +49,7 @@ def project_stats(project: Project) -> dict[str, Any]:
         from datadam.datasets.selectors import answers_used  # datasets builds on projects
 
         # Answers wanted so far: handed out or still open (grows while items need more).
-        slots_total = answers_used(project)
+        slots_total = answers_used(project, open_slots=open_slots)
     escrow = escrow_account(project)
     spent = -(
         LedgerEntry.objects.filter(account=escrow, amount__lt=0, transaction__kind="pay").aggregate(

@@ -16,6 +16,7 @@ from datadam.errors import Conflict, InsufficientFunds, InvalidInput, NotFound, 
 from datadam.projects.models import Project, ProjectStatus, ReviewPolicy
 from datadam.projects.services import project_settle, user_can_manage
 from datadam.reviewchecks.controls import control_decide, reviewer_blocked
+from datadam.rewards.memos import BEYOND_ESCROW
 from datadam.rewards.models import Account
 from datadam.rewards.services import (
     escrow_account,
@@ -60,7 +61,7 @@ def _pay(project: Project, to: Account, amount: int, key: str, actor: Any, memo:
             legs=[(organization_account(project.organization), -amount), (to, amount)],
             actor=actor,
             project_id=project.pk,
-            memo=f"{memo} (beyond escrow)",
+            memo=memo + BEYOND_ESCROW,
         )
 
 

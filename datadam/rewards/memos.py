@@ -23,7 +23,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:project:\d+:close|submission:\d+:settle):refund"), "refund"),
     (re.compile(r"topup:.*"), "topup"),
 ]
-BEYOND_ESCROW = " (beyond escrow)"  # what review's _pay appends when escrow ran short
+BEYOND_ESCROW = " (beyond escrow)"  # appended to a payment's memo when escrow ran short
 
 
 def _worded(event: str, part: dict[str, str]) -> str:
