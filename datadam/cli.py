@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -84,21 +83,18 @@ def cmd_serve(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    from datadam.supervisor import Child, supervise
+
     children = []
     if not args.no_task_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "datadam.cli", "worker"]))
+        children.append(Child("task worker", [sys.executable, "-m", "datadam.cli", "worker"]))
     print(f"datadam serving on http://{args.host}:{args.port}/ ({args.server})", flush=True)
     cmd = server_command(
         server=args.server, host=args.host, port=args.port, workers=args.workers,
         threads=args.threads, debug=_debug(),
     )  # fmt: skip
-    try:
-        return subprocess.call(cmd)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        for child in children:
-            child.terminate()
+    children.append(Child(args.server, cmd, repeat_term=True))  # the web server comes last
+    return supervise(children)
 
 
 def _debug() -> bool:

@@ -1,0 +1,112 @@
+"""Run ``datadam serve``'s children (the web server, the task worker) and stop them together.
+
+A service manager or ``docker stop`` signals the main process only. Without passing the
+signal on, the main process died and left the web server (still holding its port) and the
+task worker running. Here each child runs in a process group of its own, so a signal
+reaches the server's worker processes too, and the main process stays until every group is
+empty.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+@dataclass
+class Child:
+    """A command to run; ``repeat_term``: send SIGTERM again every few seconds while it runs.
+
+    A web server that is still starting may not have installed its handlers yet and lose
+    the first signal; for granian and gunicorn a second SIGTERM is the same graceful stop.
+    The task worker is signalled once: a second SIGTERM makes it abandon the running task.
+    """
+
+    name: str
+    command: list[str]
+    repeat_term: bool = False
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, start_new_session=True)
+
+    def group_alive(self) -> bool:
+        """Whether the child, or any process it started in its group, still runs."""
+        if self.process is None:
+            return False
+        self.process.poll()  # reap it if it has exited, so that it no longer counts
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def signal(self, signum: int) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def supervise(
+    children: list[Child], *, grace: float = 30.0, repeat_every: float = 3.0
+) -> int:
+    """Start the children, wait until the last one (the web server) exits or a stop signal
+    arrives, then stop them all: SIGTERM, then SIGKILL for what still runs after ``grace``
+    seconds. Returns 0 when stopped by a signal, else the web server's exit status."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+    server = children[-1]
+    try:
+        for child in children:
+            child.start()
+        assert server.process is not None
+        while not stop.is_set() and server.process.poll() is None:
+            stop.wait(0.5)
+    finally:
+        _stop_all(children, grace=grace, repeat_every=repeat_every)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stop.is_set() or server.process is None:
+        return 0
+    return server.process.returncode
+
+
+def _stop_all(children: list[Child], *, grace: float, repeat_every: float) -> None:
+    deadline = time.monotonic() + grace
+    signalled: set[str] = set()
+    next_repeat = time.monotonic() + repeat_every
+    while True:
+        alive = [c for c in children if c.group_alive()]
+        if not alive:
+            return
+        now = time.monotonic()
+        if now >= deadline:
+            for child in alive:
+                child.signal(signal.SIGKILL)
+            for child in alive:
+                if child.process is not None:
+                    child.process.wait()
+            return
+        repeat = now >= next_repeat
+        for child in alive:
+            if child.name not in signalled or (repeat and child.repeat_term):
+                child.signal(signal.SIGTERM)
+                signalled.add(child.name)
+        if repeat:
+            next_repeat = now + repeat_every
+        time.sleep(0.1)

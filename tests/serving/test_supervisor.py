@@ -1,0 +1,149 @@
+"""The supervisor behind ``datadam serve`` stops every child process group on a stop signal,
+even a child that loses the first SIGTERM or ignores it, and passes on the server's exit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+PY = sys.executable
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _script(tmp_path: Path, name: str, body: str) -> list[str]:
+    """A child command: a Python script that writes its pid (and its child's) to files."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(body))
+    return [PY, str(path), str(tmp_path / f"{name}.pid")]
+
+
+SLEEPER = """
+    import os, sys, time
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(120)
+"""
+
+# Ignores the first SIGTERM (as a server whose handlers are not in place yet), then stops.
+LATE_HANDLER = """
+    import os, signal, sys, time
+    signal.signal(signal.SIGTERM, lambda *_: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(120)
+"""
+
+DEAF = """
+    import os, signal, sys, time
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(120)
+"""
+
+# Starts a worker process of its own (as granian and gunicorn do) and exits on SIGTERM
+# without stopping it: the supervisor must stop the whole group.
+FORKING = """
+    import os, subprocess, sys, time
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    open(sys.argv[1], "w").write(f"{os.getpid()} {worker.pid}")
+    time.sleep(120)
+"""
+
+EXITS_3 = """
+    import os, sys, time
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(1)
+    sys.exit(3)
+"""
+
+
+def _supervisor(children: list[tuple[str, list[str], bool]], grace: float) -> subprocess.Popen:
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from datadam.supervisor import Child, supervise
+        children = [Child(n, c, repeat_term=r) for n, c, r in {children!r}]
+        sys.exit(supervise(children, grace={grace}, repeat_every=0.5))
+        """
+    )
+    return subprocess.Popen([PY, "-c", code], start_new_session=True)
+
+
+def _pids(tmp_path: Path, *names: str, timeout: float = 30) -> list[int]:
+    deadline = time.monotonic() + timeout
+    out: list[int] = []
+    for name in names:
+        path = tmp_path / f"{name}.pid"
+        while not (path.exists() and path.read_text().strip()):
+            assert time.monotonic() < deadline, f"{name} did not start"
+            time.sleep(0.05)
+        out += [int(p) for p in path.read_text().split()]
+    return out
+
+
+@pytest.fixture
+def cleanup() -> list[int]:
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_stop_signal_stops_every_child_and_its_workers(tmp_path, cleanup, signum):
+    worker = _script(tmp_path, "worker", SLEEPER)
+    server = _script(tmp_path, "server", FORKING)
+    sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=20)
+    pids = _pids(tmp_path, "worker", "server")
+    cleanup += pids
+    assert len(pids) == 3 and all(_alive(p) for p in pids)
+    sup.send_signal(signum)
+    assert sup.wait(timeout=20) == 0
+    assert [p for p in pids if _alive(p)] == []
+
+
+def test_a_server_that_loses_the_first_sigterm_gets_it_again(tmp_path, cleanup):
+    server = _script(tmp_path, "server", LATE_HANDLER)
+    sup = _supervisor([("server", server, True)], grace=30)
+    cleanup += _pids(tmp_path, "server")
+    t0 = time.monotonic()
+    sup.send_signal(signal.SIGTERM)
+    assert sup.wait(timeout=20) == 0
+    assert time.monotonic() - t0 < 10  # stopped by the repeated SIGTERM, not the kill at 30 s
+    assert not _alive(cleanup[0])
+
+
+def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path, cleanup):
+    worker = _script(tmp_path, "worker", DEAF)
+    server = _script(tmp_path, "server", SLEEPER)
+    sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=2)
+    cleanup += _pids(tmp_path, "worker", "server")
+    sup.send_signal(signal.SIGTERM)
+    assert sup.wait(timeout=20) == 0
+    assert [p for p in cleanup if _alive(p)] == []
+
+
+def test_when_the_server_exits_the_task_worker_is_stopped_and_its_status_returned(
+    tmp_path, cleanup
+):
+    worker = _script(tmp_path, "worker", SLEEPER)
+    server = _script(tmp_path, "server", EXITS_3)
+    sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=20)
+    cleanup += _pids(tmp_path, "worker", "server")
+    assert sup.wait(timeout=30) == 3
+    assert [p for p in cleanup if _alive(p)] == []
