@@ -88,3 +88,19 @@ def test_the_server_error_page_stands_alone_in_both_languages(rf) -> None:
     html = response.content.decode()
     assert response.status_code == 500
     assert "Something went wrong on our side" in html and "서버에서 문제가 생겼습니다" in html
+
+
+@pytest.mark.parametrize("lang,text", [("en", "takes a form, not a visit"), ("ko", "양식")])
+def test_opening_a_form_only_address_gets_a_page_not_a_blank_405(make_user, lang, text):
+    client = Client(headers={"accept-language": lang})
+    client.force_login(make_user(Role.WORKER))
+    response = client.get("/work/projects/1/task/skip/")  # takes a POST only
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    html = response.content.decode()
+    assert text in html and '<nav aria-label="' in html
+
+
+def test_a_wrong_method_on_the_api_still_answers_in_json(make_user) -> None:
+    response = Client().get("/api/v1/auth/token")
+    assert response.status_code == 405
+    assert "<html" not in response.content.decode().lower()
