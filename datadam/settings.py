@@ -194,6 +194,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DATADAM_LOG_LEVEL", "WARNING")},
+    # The task worker's lines (task started, finished) once: with DEBUG on they also reached
+    # Django's own console handler on the way up to the root's, and were printed twice.
+    "loggers": {"django.tasks": {"handlers": ["console"], "propagate": False}},
 }
 
 # --- Platform rules ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,3 +211,27 @@ def test_sigterm_to_the_main_process_stops_the_server_its_workers_and_the_task_w
             os.kill(pid, signal.SIGKILL)
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_task_worker_logs_each_task_state_once_with_debug_on(server_env) -> None:
+    env = {**server_env, "DATADAM_DEBUG": "1"}
+    proc = subprocess.Popen(
+        [str(BIN / "datadam"), "worker", "--sweep-every", "60"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    assert proc.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()  # read in a thread: a silent worker must fail the test, not hang it
+    try:
+        deadline = time.monotonic() + 60
+        # The first tick enqueues four jobs; wait until they have finished.
+        while sum("state=SUCCESSFUL" in line for line in list(lines)) < 4:
+            assert time.monotonic() < deadline and proc.poll() is None, lines
+            time.sleep(0.1)
+        time.sleep(1)  # a doubled line would follow at once
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    states = [line.split(" ", 1)[1].strip() for line in lines if "state=" in line]
+    assert states and len(states) == len(set(states)), states
