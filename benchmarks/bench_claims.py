@@ -138,25 +138,33 @@ class Server:
         raise RuntimeError(f"server did not answer within {timeout:.0f}s; see {self.log_path}")
 
     def pids(self) -> list[int]:
-        """Processes of the server's session (its main process and workers)."""
+        """The server's processes: ``datadam serve`` and everything it started (the web server
+        and its workers run in a process group of their own, so they are found by parent)."""
         if self.proc is None:
             return []
-        out = []
+        parents: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
-                    if os.getsid(int(entry)) == self.proc.pid:
-                        out.append(int(entry))
-                except OSError:
+                    with open(f"/proc/{entry}/stat") as f:
+                        parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
                     continue
-        return out
+        found = {self.proc.pid}
+        frontier = {self.proc.pid}
+        while frontier:
+            frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+            found |= frontier
+        return sorted(found)
 
     def stop(self) -> None:
         if self.proc is None:
             return
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        started = self.pids()
+        # datadam serve passes SIGTERM on to the web server's process group and waits for it.
+        for sig, wait in ((signal.SIGTERM, 40), (signal.SIGKILL, 5)):
             try:
-                os.killpg(self.proc.pid, sig)
+                os.kill(self.proc.pid, sig)
             except ProcessLookupError:
                 break
             try:
@@ -164,8 +172,7 @@ class Server:
                 break
             except subprocess.TimeoutExpired:
                 continue
-        # Gunicorn workers may outlive the master for a moment; never leave one behind.
-        for pid in self.pids():
+        for pid in started:  # never leave one behind
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
