@@ -97,6 +97,6 @@ def demo_skills(*, client: User, reviewer: User, workers: list[User], shapes: Pr
         invited = invitation_create(
             user=client, project_id=triage.pk, worker_id=best.worker.pk,
             message="Your shape work is excellent — join our triage project?",
-            reasons=[line["text"] for line in best.lines if line["match"] > 0],
+            reasons=best.reasons,
         )
     return {"triage": triage, "controls": controls, "invited": invited}

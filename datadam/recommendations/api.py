@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from . import selectors, services
+from .reasons import reason_text
 
 router = Router(tags=["recommendations"])
 
@@ -37,7 +38,8 @@ class LineOut(Schema):
     criterion: str
     match: float
     weight: float
-    text: str
+    reason: dict[str, Any]  # the fact (code and figures); pass it on when inviting
+    text: str  # the fact in words, in the caller's language
 
 
 class MatchOut(Schema):
@@ -57,7 +59,9 @@ class SearchOut(Schema):
 class InviteIn(Schema):
     worker_id: int
     message: str = ""
-    reasons: list[str] = []
+    # Facts from a recommendation's explanation (``reason``), shown to the worker in the
+    # worker's language, or plain text shown as written. At most 12 are kept.
+    reasons: list[str | dict[str, Any]] = []
 
 
 class InvitationOut(Schema):
@@ -68,6 +72,7 @@ class InvitationOut(Schema):
     status: str
     message: str
     reasons: list[Any]
+    reason_texts: list[str]  # the reasons in words, in the caller's language
     created_at: datetime
     responded_at: datetime | None
 
@@ -75,7 +80,8 @@ class InvitationOut(Schema):
 def _inv(i) -> dict[str, Any]:
     return {"id": i.pk, "project_id": i.project_id, "project_name": i.project.name,
             "worker_id": i.worker_id, "status": i.status, "message": i.message,
-            "reasons": i.reasons, "created_at": i.created_at, "responded_at": i.responded_at}
+            "reasons": i.reasons, "reason_texts": [reason_text(r) for r in i.reasons],
+            "created_at": i.created_at, "responded_at": i.responded_at}
 
 
 def worker_label(worker) -> str:

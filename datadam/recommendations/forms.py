@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from datadam.accounts.forms import LANGUAGE_CHOICES
+
+from .reasons import MAX_REASONS, reason_clean
 
 
 class SearchForm(forms.Form):
@@ -33,4 +38,21 @@ class SearchForm(forms.Form):
 class InviteForm(forms.Form):
     worker_id = forms.IntegerField(widget=forms.HiddenInput)
     message = forms.CharField(label=_("Message"), required=False, max_length=2000)
-    reasons = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The matched criteria's facts as JSON (Match.reasons_json): stored as facts, so that
+    # the worker reads them in the worker's own language.
+    reasons = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+
+    def clean_reasons(self) -> list[str | dict[str, Any]]:
+        raw = self.cleaned_data["reasons"].strip()
+        if not raw:
+            return []
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            raise forms.ValidationError(_("The reasons are not a list."))
+        try:
+            return [reason_clean(item) for item in items[:MAX_REASONS]]
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc

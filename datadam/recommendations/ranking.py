@@ -7,21 +7,20 @@ requested region or occupation; every figure used afterwards is read for the poo
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import get_language_info
-from django.utils.translation import gettext as _
 
 from datadam.accounts.models import Role, User, WorkerProfile
-from datadam.kinds import kind_title
 from datadam.qualifications.eligibility import active_holdings
 from datadam.qualifications.models import WorkerQualification
 from datadam.skills.models import WorkerSkill
 
 from .parsing import Criterion
+from .reasons import reason_text
 
 POOL = 500
 
@@ -35,20 +34,26 @@ class Match:
     skill: float | None
     lines: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """The facts of the criteria the worker meets: what an invitation says about why."""
+        return [line["reason"] for line in self.lines if line["match"] > 0]
 
-def _seconds(ms: int | None) -> str:
-    return "—" if ms is None else _("%(s)s s") % {"s": f"{ms / 1000:.1f}"}
+    @property
+    def reasons_json(self) -> str:
+        return json.dumps(self.reasons, separators=(",", ":"))
 
 
-def _skill_line(row: WorkerSkill | None, label: str) -> tuple[float, str]:
+def _skill_fact(row: WorkerSkill | None, scope: dict[str, str]) -> tuple[float, dict[str, Any]]:
     if row is None or not row.answers:
-        return 0.0, _("no work in %(scope)s yet") % {"scope": label}
-    parts = [_("skill %(v).2f over %(n)d answers") % {"v": row.lower, "n": row.answers}]
+        return 0.0, {"code": "no_work", **scope}
+    fact: dict[str, Any] = {"code": "skill", **scope, "lower": round(row.lower, 4),
+                            "answers": row.answers}
     if row.gold_total:
-        parts.append(_("gold %(c)d/%(t)d") % {"c": row.gold_correct, "t": row.gold_total})
+        fact.update(gold_correct=row.gold_correct, gold_total=row.gold_total)
     if row.reviewed:
-        parts.append(_("approved %(a)d/%(r)d") % {"a": row.approved, "r": row.reviewed})
-    return row.lower, f"{label}: " + ", ".join(parts)
+        fact.update(approved=row.approved, reviewed=row.reviewed)
+    return row.lower, fact
 
 
 def _candidates(criteria: list[Criterion], kind: str) -> list[int]:
@@ -73,56 +78,47 @@ def _candidates(criteria: list[Criterion], kind: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _language_name(code: str) -> str:
-    """``ko`` → "Korean" in the reader's language (the code itself when Django has no name)."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
-def _line(name: str, matched: float, text: str, weight: float) -> dict[str, Any]:
-    return {"criterion": name, "match": round(matched, 3), "weight": weight, "text": text}
+def _line(name: str, matched: float, fact: dict[str, Any], weight: float) -> dict[str, Any]:
+    """One criterion's part of the explanation: the fact, and the fact in words."""
+    return {"criterion": name, "match": round(matched, 3), "weight": weight,
+            "reason": fact, "text": reason_text(fact)}
 
 
 def _score_one(
     worker: User, c: Criterion, kind: str, skills: dict[tuple[str, str], WorkerSkill],
     profile: WorkerProfile | None, quals: dict[int, int], typical_ms: float | None,
-) -> tuple[float, str]:
+) -> tuple[float, dict[str, Any]]:
     if c.name == "accuracy":
-        return _skill_line(skills.get((kind, "")), str(kind_title(kind)))
+        return _skill_fact(skills.get((kind, "")), {"kind": kind})
     if c.name == "kind":
-        return _skill_line(skills.get((c.value, "")), str(kind_title(c.value)))
+        return _skill_fact(skills.get((c.value, "")), {"kind": c.value})
     if c.name == "tag":
-        return _skill_line(skills.get(("", c.value)), f"#{c.value}")
+        return _skill_fact(skills.get(("", c.value)), {"tag": c.value})
     if c.name == "speed":
         row = skills.get((kind, ""))
         if row is None or not row.median_ms or not typical_ms:
-            return 0.0, _("no timing yet")
-        return min(1.0, typical_ms / row.median_ms), _(
-            "median time %(mine)s (typical %(typ)s)"
-        ) % {"mine": _seconds(row.median_ms), "typ": _seconds(int(typical_ms))}
+            return 0.0, {"code": "no_timing"}
+        return min(1.0, typical_ms / row.median_ms), {
+            "code": "speed", "median_ms": int(row.median_ms), "typical_ms": int(typical_ms)}
     if c.name == "qualification":
         level = quals.get(int(c.value))
         if level is None:
-            return 0.0, _("does not hold qualification #%(q)s") % {"q": c.value}
-        return 1.0, _("holds qualification #%(q)s at level %(l)d") % {"q": c.value, "l": level}
+            return 0.0, {"code": "no_qualification", "id": int(c.value)}
+        return 1.0, {"code": "qualification", "id": int(c.value), "level": level}
     if profile is None:
-        return 0.0, _("no profile")
+        return 0.0, {"code": "no_profile"}
     if c.name == "language":
         langs = profile.languages or []
         native = str((profile.attributes or {}).get("native_language", "")).casefold()
-        name = {"lang": _language_name(c.value)}
         if c.native and native == c.value:
-            return 1.0, _("native %(lang)s speaker") % name
+            return 1.0, {"code": "native", "lang": c.value}
         if c.value in langs:
-            return (0.5 if c.native else 1.0), _("speaks %(lang)s") % name
-        return 0.0, _("does not list %(lang)s") % name
+            return (0.5 if c.native else 1.0), {"code": "speaks", "lang": c.value}
+        return 0.0, {"code": "no_language", "lang": c.value}
     have = {"region": profile.region, "occupation": profile.occupation}.get(c.name, "")
-    label = _("lives in %(v)s") if c.name == "region" else _("works as %(v)s")
-    return (1.0 if have and have.casefold() == c.value.casefold() else 0.0), label % {
-        "v": have or "—"
-    }
+    matched = 1.0 if have and have.casefold() == c.value.casefold() else 0.0
+    return matched, {"code": "region" if c.name == "region" else "occupation",
+                     "value": have or ""}
 
 
 def rank_workers(
@@ -157,13 +153,13 @@ def rank_workers(
             continue
         lines, score, refused = [], 0.0, False
         for c in criteria:
-            m, text = _score_one(worker, c, kind, mine, profiles.get(wid), quals.get(wid, {}),
+            m, fact = _score_one(worker, c, kind, mine, profiles.get(wid), quals.get(wid, {}),
                                  typical)
             if c.required and m <= 0:
                 refused = True
                 break
             score += c.weight * m
-            lines.append(_line(c.name, m, text, c.weight))
+            lines.append(_line(c.name, m, fact, c.weight))
         if refused:
             continue
         out.append(Match(worker, round(score / total_weight, 4),

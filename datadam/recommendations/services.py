@@ -18,6 +18,7 @@ from datadam.projects.services import project_for_manager
 from .models import Invitation, InvitationStatus
 from .parsing import Criterion, ParsedQuery, parse_query
 from .ranking import Match, rank_workers
+from .reasons import MAX_REASONS, reason_clean
 from .selectors import vocabulary
 
 MAX_QUERY = 1000
@@ -118,10 +119,15 @@ def _answered(invitation: Invitation) -> str:
 
 def invitation_create(
     *, user: Any, project_id: int, worker_id: int, message: str = "",
-    reasons: Iterable[str] = (),
+    reasons: Iterable[str | dict[str, Any]] = (),
 ) -> Invitation:
     """Invite a worker to one of the user's projects. Inviting again after a decline asks
-    again; a pending or accepted invitation is a conflict."""
+    again; a pending or accepted invitation is a conflict. ``reasons``: why this worker,
+    as facts from the recommendation (shown in the worker's language) or plain text."""
+    try:
+        cleaned = [reason_clean(r) for r in list(reasons)[:MAX_REASONS]]
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
     with transaction.atomic():
         project = project_for_manager(user=user, project_id=project_id, lock=True)
         if project.status == ProjectStatus.CLOSED:
@@ -141,7 +147,7 @@ def invitation_create(
         invitation.invited_by = user
         invitation.status = InvitationStatus.PENDING
         invitation.message = (message or "")[:2000]
-        invitation.reasons = [str(r)[:300] for r in reasons][:12]
+        invitation.reasons = cleaned
         invitation.responded_at = None
         invitation.save()
         audit_record(

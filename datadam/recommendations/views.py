@@ -54,14 +54,15 @@ def invite(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Pick a worker to invite."))
+        problem = form.errors.get("reasons")
+        messages.error(request, problem[0] if problem else _("Pick a worker to invite."))
     else:
         try:
             services.invitation_create(
                 user=request.user, project_id=project.pk,
                 worker_id=form.cleaned_data["worker_id"],
                 message=form.cleaned_data["message"],
-                reasons=[r for r in form.cleaned_data["reasons"].split("\n") if r.strip()],
+                reasons=form.cleaned_data["reasons"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)
