@@ -8,15 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError, NotFound
 from datadam.kinds import get_kind
-from datadam.projects.views._common import console_view, managed_project
+from datadam.projects.views._common import managed_project
 
 from . import selectors, services
 from .models import SampleStatus
 
 
-@console_view
+@manager_required
 @require_POST
 def sample_new(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
@@ -32,7 +33,7 @@ def sample_new(request: HttpRequest, project_id: int) -> HttpResponse:
     return redirect("console:dashboard", project_id=project.pk)
 
 
-@console_view
+@manager_required
 def sample_page(request: HttpRequest, project_id: int, sample_id: int) -> HttpResponse:
     """The sampled items with their delivered labels; mark each correct or wrong."""
     project = managed_project(request, project_id)

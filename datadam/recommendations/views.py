@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError
-from datadam.projects.views._common import console_view, managed_project
+from datadam.projects.views._common import managed_project
 
 from . import selectors, services
 from .forms import InviteForm, SearchForm
@@ -24,7 +25,7 @@ CRITERIA = {
 }
 
 
-@console_view
+@manager_required
 def recommend(request: HttpRequest, project_id: int) -> HttpResponse:
     """Describe the workers wanted; see them ranked with why; invite them."""
     project = managed_project(request, project_id)
@@ -48,7 +49,7 @@ def recommend(request: HttpRequest, project_id: int) -> HttpResponse:
     })
 
 
-@console_view
+@manager_required
 @require_POST
 def invite(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError
-from datadam.projects.views._common import console_view, managed_project
+from datadam.projects.views._common import managed_project
 from datadam.reviewchecks.selectors import my_control_scores
 
 from . import selectors, services
@@ -39,7 +40,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     return redirect("skills:mine")
 
 
-@console_view
+@manager_required
 def project(request: HttpRequest, project_id: int) -> HttpResponse:
     """A client's project: skill tags, gate, bonus tier, invitation-only; its workers' skills."""
     proj = managed_project(request, project_id)

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from datadam.accounts.access import manager_required
 from datadam.errors import DomainError, InsufficientFunds, NotFound
 from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager
@@ -45,10 +44,6 @@ def sample_item(slug: str) -> dict[str, Any]:
 def example_item(slug: str) -> dict[str, Any]:
     """An item as a client would write it in an import file (for the format help)."""
     return dict(EXAMPLE_LINES.get(slug, {}))
-
-
-# Signed-in clients (and operators) only; workers get a 403 page.
-console_view = manager_required
 
 
 def managed_project(request: HttpRequest, project_id: int) -> Project:

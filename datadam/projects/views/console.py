@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.datasets.export import item_results
 from datadam.datasets.selectors import quality_panel
 from datadam.errors import DomainError
@@ -18,13 +19,13 @@ from datadam.kinds import get_kind
 from datadam.projects import charts, selectors, services
 from datadam.projects.models import Item, Project, ProjectStatus
 
-from ._common import console_view, error_message, managed_project
+from ._common import error_message, managed_project
 
 RESULTS_PREVIEW = 20
 THROUGHPUT_HOURS = 24
 
 
-@console_view
+@manager_required
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ProjectStatus.values:
@@ -76,7 +77,7 @@ def numbers_context(project: Project) -> dict[str, Any]:
     }
 
 
-@console_view
+@manager_required
 def numbers(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
     return render(request, "projects/_numbers.html", numbers_context(project))
@@ -95,7 +96,7 @@ def _results_preview(project: Project) -> list[dict[str, Any]]:
     return rows
 
 
-@console_view
+@manager_required
 def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
     context = numbers_context(project)
@@ -123,27 +124,27 @@ def _act(request: HttpRequest, project_id: int, action: Any, done: str) -> HttpR
     return redirect("console:dashboard", project_id=project.pk)
 
 
-@console_view
+@manager_required
 @require_POST
 def launch(request: HttpRequest, project_id: int) -> HttpResponse:
     return _act(request, project_id, services.project_launch,
                 _("The project is open: workers can take its tasks now."))
 
 
-@console_view
+@manager_required
 @require_POST
 def pause(request: HttpRequest, project_id: int) -> HttpResponse:
     return _act(request, project_id, services.project_pause,
                 _("Paused: no new tasks are handed out until you resume."))
 
 
-@console_view
+@manager_required
 @require_POST
 def resume(request: HttpRequest, project_id: int) -> HttpResponse:
     return _act(request, project_id, services.project_launch, _("Resumed."))
 
 
-@console_view
+@manager_required
 def close(request: HttpRequest, project_id: int) -> HttpResponse:
     """Asks for confirmation (GET), then closes for good (POST)."""
     project = managed_project(request, project_id)

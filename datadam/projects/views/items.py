@@ -9,13 +9,14 @@ import orjson
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from datadam.accounts.access import manager_required
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
 from datadam.projects.forms import UploadForm
 from datadam.projects.importing import guess_format, items_import_file
 from datadam.projects.models import Project, ProjectStatus
 
-from ._common import console_view, error_message, example_item, is_htmx, managed_project
+from ._common import error_message, example_item, is_htmx, managed_project
 
 
 def format_help(project: Project) -> dict[str, str]:
@@ -30,7 +31,7 @@ def format_help(project: Project) -> dict[str, str]:
     return {"jsonl": jsonl, "jsonl_wrapped": wrapped, "csv": buffer.getvalue().strip()}
 
 
-@console_view
+@manager_required
 def items(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
     form = UploadForm(request.POST or None, request.FILES or None)

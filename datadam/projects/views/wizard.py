@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from datadam.accounts.access import manager_required
 from datadam.accounts.models import Organization
 from datadam.errors import DomainError, InvalidInput
 from datadam.kinds import all_kinds, get_kind
@@ -17,7 +18,7 @@ from datadam.projects import services
 from datadam.projects.forms import ProjectForm, split_labels
 from datadam.projects.models import ProjectStatus
 
-from ._common import console_view, managed_project, sample_item
+from ._common import managed_project, sample_item
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -70,7 +71,7 @@ def _form_values(form: ProjectForm, base: dict | None = None) -> dict[str, str]:
     return _as_text(values)
 
 
-@console_view
+@manager_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The live preview fragment, posted by the wizard as the client types.
@@ -89,7 +90,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/_preview.html", {"preview": preview_context(data, name)})
 
 
-@console_view
+@manager_required
 def project_new(request: HttpRequest) -> HttpResponse:
     orgs = list(Organization.objects.filter(membership__user=request.user).order_by("name"))
     form = ProjectForm(request.POST or None, organizations=orgs)
@@ -112,7 +113,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     })
 
 
-@console_view
+@manager_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project = managed_project(request, project_id)
     if project.status == ProjectStatus.CLOSED:

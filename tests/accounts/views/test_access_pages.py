@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # One page per area, each behind a different role check.
 PAGES = {
     "/work/": Role.WORKER,  # work: worker_required
-    "/console/": Role.CLIENT,  # projects: console_view (clients and operators)
+    "/console/": Role.CLIENT,  # projects: manager_required (clients and operators)
     "/ops/payouts/": Role.OPERATOR,  # operations: operator_required
     "/qualifications/manage/": Role.CLIENT,  # qualifications: manager_required
     "/quality/": Role.WORKER,  # quality: worker_required
