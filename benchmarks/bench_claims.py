@@ -73,6 +73,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _start_time(pid: int) -> int | None:
+    """When a process started (clock ticks since boot): tells a pid from its reuse."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Server:
     """``datadam serve`` in its own session, so the whole process group can be stopped."""
 
@@ -160,7 +169,7 @@ class Server:
     def stop(self) -> None:
         if self.proc is None:
             return
-        started = self.pids()
+        started = {pid: _start_time(pid) for pid in self.pids()}
         # datadam serve passes SIGTERM on to the web server's process group and waits for it.
         for sig, wait in ((signal.SIGTERM, 40), (signal.SIGKILL, 5)):
             try:
@@ -172,11 +181,12 @@ class Server:
                 break
             except subprocess.TimeoutExpired:
                 continue
-        for pid in started:  # never leave one behind
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        for pid, began in started.items():  # never leave one behind (nor hit a reused pid)
+            if began is not None and _start_time(pid) == began:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self._log.close()
         self.proc = None
 

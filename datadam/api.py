@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.db import DataError
@@ -41,7 +42,7 @@ class JSONObjectParser(Parser):
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = json.loads(request.body, parse_constant=_not_a_number)
+        data = json.loads(request.body, parse_constant=_not_a_number, parse_float=_finite)
         if not isinstance(data, dict):
             raise ValueError("the body is not a JSON object")
         _require_text(data)
@@ -50,6 +51,15 @@ class JSONObjectParser(Parser):
 
 def _not_a_number(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent; 1e999 would become infinity, which no
+    JSON column stores: refused like the Infinity literal."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is out of range for a JSON number")
+    return value
 
 
 def _require_text(data: Any) -> None:

@@ -4,15 +4,18 @@ A service manager or ``docker stop`` signals the main process only. Without pass
 signal on, the main process died and left the web server (still holding its port) and the
 task worker running. Here each child runs in a process group of its own, so a signal
 reaches the server's worker processes too, and the main process stays until every group is
-empty.
+empty. Should the main process itself be killed (SIGKILL, out of memory), the kernel sends
+each child SIGTERM (Linux's parent-death signal).
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import signal
 import subprocess
-import threading
+import sys
 import time
 from dataclasses import dataclass
 
@@ -34,7 +37,10 @@ class Child:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command, start_new_session=True,
+            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
+        )  # fmt: skip
 
     def group_alive(self) -> bool:
         """Whether the child, or any process it started in its group, still runs."""
@@ -58,16 +64,36 @@ class Child:
             pass
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child, before exec: be sent SIGTERM if the supervisor dies (even by SIGKILL,
+    which it cannot pass on). Linux only; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the supervisor died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def supervise(
     children: list[Child], *, grace: float = 30.0, repeat_every: float = 3.0
 ) -> int:
     """Start the children, wait until the last one (the web server) exits or a stop signal
     arrives, then stop them all: SIGTERM, then SIGKILL for what still runs after ``grace``
-    seconds. Returns 0 when stopped by a signal, else the web server's exit status."""
-    stop = threading.Event()
+    seconds. Returns 0 when stopped by a signal, else the web server's exit status (128 +
+    the signal's number when a signal ended it, as a shell reports it)."""
+    received: list[int] = []
 
     def on_signal(signum: int, _frame: object) -> None:
-        stop.set()
+        # Only a list append: a handler runs between two bytecodes of the main thread, which
+        # may hold a lock at that moment (an Event's, say), so it must not take one.
+        received.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     server = children[-1]
@@ -75,15 +101,37 @@ def supervise(
         for child in children:
             child.start()
         assert server.process is not None
-        while not stop.is_set() and server.process.poll() is None:
-            stop.wait(0.5)
+        while not received and server.process.poll() is None:
+            time.sleep(0.2)
     finally:
         _stop_all(children, grace=grace, repeat_every=repeat_every)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if stop.is_set() or server.process is None:
+    if received or server.process is None:
         return 0
-    return server.process.returncode
+    code = server.process.returncode
+    return 128 - code if code < 0 else code
+
+
+def _reap_adopted(children: list[Child]) -> None:
+    """Reap exited processes that were handed to us, not started by us: when the supervisor
+    is PID 1 (in a container), a web server worker whose parent exited first becomes ours,
+    and as a zombie it would keep its process group alive until the grace period ends."""
+    ours = {c.process.pid for c in children if c.process is not None}
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in ours:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] == "Z" and int(fields[1]) == me:
+            try:
+                os.waitpid(int(entry), os.WNOHANG)
+            except ChildProcessError:
+                pass
 
 
 def _stop_all(children: list[Child], *, grace: float, repeat_every: float) -> None:
@@ -91,6 +139,8 @@ def _stop_all(children: list[Child], *, grace: float, repeat_every: float) -> No
     signalled: set[str] = set()
     next_repeat = time.monotonic() + repeat_every
     while True:
+        if os.path.isdir("/proc"):
+            _reap_adopted(children)
         alive = [c for c in children if c.group_alive()]
         if not alive:
             return

@@ -35,6 +35,10 @@ class SearchForm(forms.Form):
                 if data.get(k) not in (None, "", [])}
 
 
+def _refuse(name: str) -> None:
+    raise ValueError(name)
+
+
 class InviteForm(forms.Form):
     worker_id = forms.IntegerField(widget=forms.HiddenInput)
     message = forms.CharField(label=_("Message"), required=False, max_length=2000)
@@ -47,8 +51,8 @@ class InviteForm(forms.Form):
         if not raw:
             return []
         try:
-            items = json.loads(raw)
-        except ValueError:
+            items = json.loads(raw, parse_constant=_refuse)
+        except (ValueError, RecursionError):  # not JSON, NaN/Infinity, or nested too deep
             items = None
         if not isinstance(items, list):
             raise forms.ValidationError(_("The reasons are not a list."))

@@ -18,10 +18,12 @@ from datadam.kinds import kind_title
 
 MAX_TEXT = 300
 MAX_REASONS = 12  # kept per invitation
+_MAX_INT = 2**31 - 1
 
-# code -> {param: (type, required)}. Numbers are stored as they were when the search ran.
-_PARAMS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "skill": {"kind": (str, False), "tag": (str, False), "lower": ((int, float), True),
+# code -> {param: (type, required)}. Numbers are stored as they were when the search ran:
+# whole numbers in [0, 2**31), the skill's lower bound ``lower`` in [0, 1].
+_PARAMS: dict[str, dict[str, tuple[type, bool]]] = {
+    "skill": {"kind": (str, False), "tag": (str, False), "lower": (float, True),
               "answers": (int, True), "gold_correct": (int, False), "gold_total": (int, False),
               "approved": (int, False), "reviewed": (int, False)},
     "no_work": {"kind": (str, False), "tag": (str, False)},
@@ -38,11 +40,39 @@ _PARAMS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
 }  # fmt: skip
 
 
+def _text(value: str, limit: int) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("a reason holds a character that is not text")) from None
+    return value.strip()[:limit]
+
+
+def _field(code: str, name: str, raw: Any, kind: type) -> Any:
+    """One field of a fact, checked: its type, and a range a page can show and store."""
+    wrong = ValueError(_("field %(name)r of a %(code)s reason has the wrong type or range")
+                       % {"name": name, "code": code})
+    if isinstance(raw, bool):
+        raise wrong
+    if kind is str:
+        if not isinstance(raw, str):
+            raise wrong
+        return _text(raw, 100)
+    if kind is int:
+        if not isinstance(raw, int) or not 0 <= raw <= _MAX_INT:
+            raise wrong
+        return raw
+    # float: a share in [0, 1] (an int 0 or 1 is one too)
+    if not isinstance(raw, int | float) or not (0.0 <= raw <= 1.0):  # NaN fails both
+        raise wrong
+    return float(raw)
+
+
 def reason_clean(value: Any) -> str | dict[str, Any]:
     """A reason as it may be stored: text (trimmed to 300 characters) or a known fact with
-    the right parameters. Raises ValueError with a message saying what is wrong."""
+    the right fields in range. Raises ValueError with a message saying what is wrong."""
     if isinstance(value, str):
-        text = value.strip()[:MAX_TEXT]
+        text = _text(value, MAX_TEXT)
         if not text:
             raise ValueError(_("a reason is empty"))
         return text
@@ -51,19 +81,16 @@ def reason_clean(value: Any) -> str | dict[str, Any]:
     code = value.get("code")
     params = _PARAMS.get(code) if isinstance(code, str) else None
     if params is None:
-        raise ValueError(_("unknown reason code %(code)r") % {"code": code})
+        shown = code if isinstance(code, str | int | float | None) else type(code).__name__
+        raise ValueError(_("unknown reason code %(code)r") % {"code": str(shown)[:40]})
     out: dict[str, Any] = {"code": code}
     for name, raw in value.items():
         if name == "code":
             continue
         if name not in params:
-            raise ValueError(_("a %(code)s reason has no field %(name)r") % {"code": code,
-                                                                            "name": name})
-        kind, _required = params[name]
-        if not isinstance(raw, kind) or isinstance(raw, bool):
-            raise ValueError(_("field %(name)r of a %(code)s reason has the wrong type")
-                             % {"name": name, "code": code})
-        out[name] = raw[:100] if isinstance(raw, str) else raw
+            raise ValueError(_("a %(code)s reason has no field %(name)r") % {
+                "code": code, "name": str(name)[:40]})
+        out[name] = _field(code, name, raw, params[name][0])
     missing = [n for n, (_k, required) in params.items() if required and n not in out]
     if missing:
         raise ValueError(_("a %(code)s reason needs %(fields)s") % {
@@ -90,12 +117,19 @@ def _scope(fact: dict[str, Any]) -> str:
 
 
 def reason_text(reason: Any) -> str:
-    """A stored reason in words, in the active language; text is returned as it is."""
+    """A stored reason in words, in the active language; text is returned as it is. A fact
+    that cannot be worded (stored before a check existed) reads as nothing, not an error."""
     if isinstance(reason, str):
         return reason
     if not isinstance(reason, dict):
         return ""
-    f = reason
+    try:
+        return _worded(reason)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return ""
+
+
+def _worded(f: dict[str, Any]) -> str:
     code = f.get("code")
     if code == "skill":
         parts = [_("skill %(v).2f over %(n)d answers") % {"v": f["lower"], "n": f["answers"]}]

@@ -147,3 +147,67 @@ def test_when_the_server_exits_the_task_worker_is_stopped_and_its_status_returne
     cleanup += _pids(tmp_path, "worker", "server")
     assert sup.wait(timeout=30) == 3
     assert [p for p in cleanup if _alive(p)] == []
+
+
+def test_children_stop_when_the_supervisor_is_killed_outright(tmp_path, cleanup):
+    worker = _script(tmp_path, "worker", SLEEPER)
+    server = _script(tmp_path, "server", SLEEPER)
+    sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=20)
+    cleanup += _pids(tmp_path, "worker", "server")
+    sup.kill()  # SIGKILL: nothing can be passed on; the kernel's parent-death signal is
+    sup.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in cleanup) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p for p in cleanup if _alive(p)] == []
+
+
+KILLS_ITSELF = """
+    import os, signal, sys, time
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_server_ended_by_a_signal_exits_as_a_shell_reports_it(tmp_path, cleanup):
+    server = _script(tmp_path, "server", KILLS_ITSELF)
+    sup = _supervisor([("server", server, True)], grace=5)
+    cleanup += _pids(tmp_path, "server")
+    assert sup.wait(timeout=30) == 128 + signal.SIGKILL
+
+
+# A server master that exits at once on SIGTERM while its worker takes a second to finish:
+# the worker is handed to the nearest subreaper (the supervisor, as PID 1 in a container).
+ORPHANS_A_WORKER = """
+    import os, signal, subprocess, sys, time
+    worker = subprocess.Popen([sys.executable, "-c",
+        "import signal, time\\n"
+        "stop = []\\n"
+        "signal.signal(signal.SIGTERM, lambda *_: stop.append(1))\\n"
+        "while not stop: time.sleep(0.05)\\n"
+        "time.sleep(1)"])
+    open(sys.argv[1], "w").write(f"{os.getpid()} {worker.pid}")
+    time.sleep(120)
+"""
+
+
+def test_as_a_subreaper_the_supervisor_reaps_workers_handed_to_it(tmp_path, cleanup):
+    server = _script(tmp_path, "server", ORPHANS_A_WORKER)
+    code = textwrap.dedent(
+        f"""
+        import ctypes, sys
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, as PID 1 is
+        from datadam.supervisor import Child, supervise
+        sys.exit(supervise([Child("server", {server!r}, repeat_term=True)], grace=15,
+                           repeat_every=0.5))
+        """
+    )
+    sup = subprocess.Popen([PY, "-c", code], start_new_session=True)
+    cleanup += _pids(tmp_path, "server")
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    sup.send_signal(signal.SIGTERM)
+    assert sup.wait(timeout=30) == 0
+    assert time.monotonic() - t0 < 8  # not the 15 s grace: the zombie worker was reaped
+    assert [p for p in cleanup if _alive(p)] == []

@@ -100,7 +100,8 @@ def test_opening_a_form_only_address_gets_a_page_not_a_blank_405(make_user, lang
     assert text in html and '<nav aria-label="' in html
 
 
-def test_a_wrong_method_on_the_api_still_answers_in_json(make_user) -> None:
+def test_a_wrong_method_on_the_api_answers_in_the_apis_error_shape() -> None:
     response = Client().get("/api/v1/auth/token")
-    assert response.status_code == 405
-    assert "<html" not in response.content.decode().lower()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response.json() == {"error": "method_not_allowed",
+                               "message": "GET is not allowed here; allowed: POST"}

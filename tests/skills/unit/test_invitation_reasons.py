@@ -46,6 +46,12 @@ def test_the_wording_follows_the_reader_not_the_writer():
     assert reason_text(skill).endswith("skill 0.91 over 120 answers, gold 8/8, approved 7/8")
 
 
+def test_a_stored_fact_that_cannot_be_worded_reads_as_nothing_not_an_error():
+    assert reason_text({"code": "speed", "median_ms": 10**400, "typical_ms": 1}) == ""
+    assert reason_text({"code": "skill"}) == ""
+    assert reason_text(["not", "a", "fact"]) == ""
+
+
 def test_text_is_kept_as_written_and_trimmed():
     assert reason_clean("  You did great on our last project  ") == (
         "You did great on our last project")
@@ -62,6 +68,15 @@ def test_text_is_kept_as_written_and_trimmed():
         ({"code": "speaks"}, "needs lang"),
         ({"code": "speaks", "lang": 5}, "wrong type"),
         ({"code": "qualification", "id": True, "level": 1}, "wrong type"),
+        ({"code": "speed", "median_ms": 10**400, "typical_ms": 1}, "range"),
+        ({"code": "speed", "median_ms": -1, "typical_ms": 1}, "range"),
+        ({"code": "skill", "kind": "x", "lower": float("nan"), "answers": 1}, "range"),
+        ({"code": "skill", "kind": "x", "lower": float("inf"), "answers": 1}, "range"),
+        ({"code": "skill", "kind": "x", "lower": 10**400, "answers": 1}, "range"),
+        ({"code": "skill", "kind": "x", "lower": 1.5, "answers": 1}, "range"),
+        ({"code": "speaks", "lang": "\ud800"}, "not text"),
+        ("hi \ud800", "not text"),
+        ({"code": {"nested": []}}, "unknown reason code"),
         ({"code": "speaks", "lang": "ko", "html": "<b>"}, "no field"),
         (["speaks"], "text or an object"),
         (42, "text or an object"),

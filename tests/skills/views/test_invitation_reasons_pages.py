@@ -47,7 +47,11 @@ def test_the_invited_worker_reads_the_reasons_in_the_workers_language(
     assert "native Korean speaker" in english.get("/talent/invitations/").content.decode()
 
 
-@pytest.mark.parametrize("reasons", ["not json", '{"code": "speaks"}', '[{"code": "x"}]'])
+@pytest.mark.parametrize("reasons", [
+    "not json", '{"code": "speaks"}', '[{"code": "x"}]', "[NaN]", '[{"code": "skill", '
+    '"kind": "x", "lower": 1e999, "answers": 1}]', "[" * 9000 + "]" * 9000,
+    '["\\ud800 hi"]', '[{"code": "speed", "median_ms": 1' + "0" * 400 + ', "typical_ms": 1}]',
+])
 def test_a_tampered_reasons_field_invites_nobody_and_says_why(
     make_project, client_org, korean_worker, reasons
 ):
@@ -101,3 +105,15 @@ def test_recommendations_over_the_api_carry_the_fact_to_pass_on(
         "worker_id": korean_worker.pk, "reasons": facts})
     assert response.status_code == 201 and "native Korean speaker" in response.json()[
         "reason_texts"]
+
+
+def test_a_number_beyond_a_float_in_an_api_body_is_a_400_not_a_500(make_project, client_org,
+                                                                   korean_worker, api):
+    project = make_project(items=3)
+    caller = api(client_org[0])
+    body = ('{"worker_id": ' + str(korean_worker.pk) + ', "reasons": [{"code": "skill", '
+            '"kind": "x", "lower": 1e999, "answers": 1}]}')
+    response = caller.client.post(f"/api/v1/projects/{project.pk}/invitations", body,
+                                  content_type="application/json", headers=caller.headers)
+    assert response.status_code == 400
+    assert not Invitation.objects.exists()
