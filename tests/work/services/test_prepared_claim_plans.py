@@ -100,3 +100,22 @@ def test_the_generic_plans_of_the_claims_reads_use_indexes(make_project, worker,
         if "expires_at <=" in sql:  # overdue leases: only the partial index of live ones
             assert "assignment_live_idx" in plan, plan
     assert any("expires_at <=" in sql for sql, _ in reads)
+
+
+def test_autovacuum_leaves_the_assignment_tables_alone_until_they_hold_5000_changes():
+    """Statistics taken at autovacuum's default 50 rows would plan the claim's anti-join and
+    the submit's lookup as scans, kept by every connection while a new platform's first
+    project fills the tables (docs/concurrency.md)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('work_assignment', 'work_submission') ORDER BY relname"
+        )
+        rows = cur.fetchall()
+    assert [name for name, _ in rows] == ["work_assignment", "work_submission"]
+    for _name, options in rows:
+        assert {
+            "autovacuum_analyze_threshold=5000",
+            "autovacuum_vacuum_threshold=5000",
+            "autovacuum_vacuum_insert_threshold=5000",
+        } <= set(options or ()), options
