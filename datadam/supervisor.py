@@ -35,8 +35,11 @@ class Child:
     command: list[str]
     repeat_term: bool = False
     process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    restarts: int = 0
 
     def start(self) -> None:
+        self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             self.command, start_new_session=True,
             preexec_fn=functools.partial(_die_with_parent, os.getpid()),
@@ -82,12 +85,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 def supervise(
-    children: list[Child], *, grace: float = 30.0, repeat_every: float = 3.0
+    children: list[Child], *, grace: float = 30.0, repeat_every: float = 3.0,
+    restart_after: float = 5.0,
 ) -> int:
     """Start the children, wait until the last one (the web server) exits or a stop signal
     arrives, then stop them all: SIGTERM, then SIGKILL for what still runs after ``grace``
-    seconds. Returns 0 when stopped by a signal, else the web server's exit status (128 +
-    the signal's number when a signal ended it, as a shell reports it)."""
+    seconds. A child other than the web server (the task worker) that exits meanwhile is
+    started again, at most once per ``restart_after`` seconds. Returns 0 when stopped by a
+    signal, else the web server's exit status (128 + the signal's number when a signal
+    ended it, as a shell reports it)."""
     received: list[int] = []
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -102,6 +108,8 @@ def supervise(
             child.start()
         assert server.process is not None
         while not received and server.process.poll() is None:
+            for child in children[:-1]:
+                _restart_if_exited(child, restart_after)
             time.sleep(0.2)
     finally:
         _stop_all(children, grace=grace, repeat_every=repeat_every)
@@ -111,6 +119,20 @@ def supervise(
         return 0
     code = server.process.returncode
     return 128 - code if code < 0 else code
+
+
+def _restart_if_exited(child: Child, restart_after: float) -> None:
+    """Start a child again once it and its group have exited, no sooner than
+    ``restart_after`` seconds after its last start (a child failing at once does not spin)."""
+    if child.process is None or child.process.poll() is None or child.group_alive():
+        return
+    if time.monotonic() - child.started_at < restart_after:
+        return
+    code = child.process.returncode
+    print(f"datadam serve: the {child.name} exited ({128 - code if code < 0 else code});"
+          " starting it again", file=sys.stderr, flush=True)
+    child.restarts += 1
+    child.start()
 
 
 def _reap_adopted(children: list[Child]) -> None:

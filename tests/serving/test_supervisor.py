@@ -211,3 +211,35 @@ def test_as_a_subreaper_the_supervisor_reaps_workers_handed_to_it(tmp_path, clea
     assert sup.wait(timeout=30) == 0
     assert time.monotonic() - t0 < 8  # not the 15 s grace: the zombie worker was reaped
     assert [p for p in cleanup if _alive(p)] == []
+
+
+CRASHES = """
+    import os, sys, time
+    with open(sys.argv[1], "a") as f:
+        f.write(f"{os.getpid()} ")
+    time.sleep(0.1)
+    sys.exit(1)
+"""
+
+
+def test_a_task_worker_that_exits_is_started_again_without_spinning(tmp_path, cleanup):
+    worker = _script(tmp_path, "worker", CRASHES)
+    server = _script(tmp_path, "server", SLEEPER)
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from datadam.supervisor import Child, supervise
+        sys.exit(supervise([Child("task worker", {worker!r}), Child("server", {server!r},
+                           repeat_term=True)], grace=10, repeat_every=0.5, restart_after=1))
+        """
+    )
+    sup = subprocess.Popen([PY, "-c", code], start_new_session=True,
+                           stderr=subprocess.PIPE, text=True)
+    cleanup += _pids(tmp_path, "server")
+    time.sleep(3.5)
+    sup.send_signal(signal.SIGTERM)
+    assert sup.wait(timeout=20) == 0
+    starts = (tmp_path / "worker.pid").read_text().split()
+    assert 3 <= len(starts) <= 5, starts  # about once a second, not as fast as it fails
+    assert "the task worker exited (1); starting it again" in sup.stderr.read()
+    assert not _alive(cleanup[0])
