@@ -27,13 +27,13 @@ from ..models import Assignment, AssignmentStatus
 from .leases import CLAIM_ATTEMPTS, _require_worker, leases_expire
 
 
-def _pick_item(project_id: int, worker_id: int, *, wait: bool = False) -> Item | None:
+def _pick_item(project_id: int, worker_id: int, *, lock: bool = True) -> Item | None:
     """The first item with an open slot that this worker has never had (id and data only).
 
     Walks the partial index (project, id) WHERE slots_open > 0 from the front; rows another
     transaction is claiming right now are skipped on PostgreSQL (SKIP LOCKED), and SQLite
-    runs one writer at a time (BEGIN IMMEDIATE), so there is nothing to skip. With ``wait``
-    locked rows are waited for instead, and re-checked once their claimer commits.
+    runs one writer at a time (BEGIN IMMEDIATE), so there is nothing to skip. Without
+    ``lock`` the row is only read, locked or not (``_wait_for_item`` then locks it alone).
 
     The project is matched as a range and the order is (project, id) on purpose: with
     ``project_id = X ... ORDER BY id`` PostgreSQL's planner may walk the primary key instead
@@ -42,20 +42,53 @@ def _pick_item(project_id: int, worker_id: int, *, wait: bool = False) -> Item |
     (project, id) order for a range, so the plan stays one short walk of open items.
     One hand-written statement: the ORM would spend several times its cost building it.
     """
-    lock = ""
-    if connection.features.has_select_for_update:
-        lock = " FOR UPDATE" + ("" if wait else " SKIP LOCKED")
+    clause = " FOR UPDATE SKIP LOCKED" if lock and connection.features.has_select_for_update else ""
     sql = (
         f"SELECT {columns(Item, 'i', _ITEM_COLS)} FROM {table(Item)} i"
         " WHERE i.project_id >= %s AND i.project_id <= %s AND i.slots_open > 0"
         f" AND NOT EXISTS (SELECT 1 FROM {table(Assignment)} a"
         " WHERE a.item_id = i.id AND a.worker_id = %s)"
-        f" ORDER BY i.project_id, i.id LIMIT 1{lock}"
+        f" ORDER BY i.project_id, i.id LIMIT 1{clause}"
     )
     with rawsql.cursor() as cur:
         cur.execute(sql, [project_id, project_id, worker_id])
         row = cur.fetchone()
     return None if row is None else instance(Item, _ITEM_COLS, row)
+
+
+WAIT_ATTEMPTS = 10  # items waited for, one after another, before "nothing left"
+
+
+def _wait_for_item(project_id: int, worker_id: int) -> Item | None:
+    """After SKIP LOCKED found nothing (PostgreSQL): wait for the items other claimers hold,
+    so that the last slots are not reported as "nothing left" while someone claims them.
+
+    One row at a time, each in a savepoint: read the first candidate without locking, then
+    lock that row alone (waiting for its claimer to commit; read committed re-checks
+    ``slots_open > 0`` on the new version). A row whose re-check fails stays locked by
+    PostgreSQL until the (sub)transaction ends, so its savepoint is rolled back before the
+    next candidate: a waiting claim never holds an item another waiter needs. (One
+    ``FOR UPDATE`` walk over all rows kept such locks and let three claims deadlock.)
+    """
+    sql = (
+        f"SELECT {columns(Item, 'i', _ITEM_COLS)} FROM {table(Item)} i"
+        " WHERE i.id = %s AND i.slots_open > 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {table(Assignment)} a"
+        " WHERE a.item_id = i.id AND a.worker_id = %s) FOR UPDATE"
+    )
+    for _ in range(WAIT_ATTEMPTS):
+        candidate = _pick_item(project_id, worker_id, lock=False)
+        if candidate is None:
+            return None
+        point = transaction.savepoint_create()
+        with rawsql.cursor() as cur:
+            cur.execute(sql, [candidate.pk, worker_id])
+            row = cur.fetchone()
+        if row is not None:
+            transaction.savepoint_commit(point)
+            return instance(Item, _ITEM_COLS, row)
+        transaction.savepoint_rollback(point)  # releases the lock the re-check left
+    return None
 
 
 _ITEM_COLS = ("id", "project_id", "data")
@@ -286,7 +319,7 @@ def _claim_locked(
         if item is None and connection.features.has_select_for_update_skip_locked:
             # Items being claimed right now were skipped, and their claimers may leave
             # slots open: wait for them before telling the worker nothing is left.
-            item = _pick_item(project_id, worker.pk, wait=True)
+            item = _wait_for_item(project_id, worker.pk)
         if item is None:
             return None
         # Slot, assignment and audit event; a duplicate (item, worker) raises IntegrityError
