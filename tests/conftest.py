@@ -28,6 +28,18 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's default language. A request in Korean through the
+    test client leaves Korean active in the thread (LocaleMiddleware activates it and
+    nothing resets it), which changed the messages of whatever test ran next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 class ApiClient:
     """A Django test client that sends a bearer token and speaks JSON."""
 

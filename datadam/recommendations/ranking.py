@@ -36,8 +36,13 @@ class Match:
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
-        """The facts of the criteria the worker meets: what an invitation says about why."""
-        return [line["reason"] for line in self.lines if line["match"] > 0]
+        """The facts of the criteria the worker meets, each once (``accuracy`` and a ``kind``
+        criterion for the project's kind state the same skill): why, in an invitation."""
+        out: dict[str, dict[str, Any]] = {}
+        for line in self.lines:
+            if line["match"] > 0:
+                out.setdefault(json.dumps(line["reason"], sort_keys=True), line["reason"])
+        return list(out.values())
 
     @property
     def reasons_json(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from datadam.accounts.models import Role
 from datadam.datasets.templatetags.labels import moment
@@ -41,7 +42,10 @@ def test_audit_targets_and_ledger_kinds_are_named_not_coded(make_project, operat
 
 
 def test_a_stored_timestamp_is_shown_in_the_local_format_not_iso() -> None:
-    assert moment("2026-11-29T04:45:12.345678+00:00") == "2026-11-29 04:45"
+    with translation.override("ko"):
+        assert moment("2026-11-29T04:45:12.345678+00:00") == "2026-11-29 04:45"
+    with translation.override("en"):
+        assert moment("2026-11-29T04:45:12.345678+00:00") == "11/29/2026 4:45 a.m."
     assert moment(None) == moment("not a time") == ""
 
 

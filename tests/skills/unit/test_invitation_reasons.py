@@ -86,3 +86,19 @@ def test_text_is_kept_as_written_and_trimmed():
 def test_malformed_reasons_are_refused_with_a_message(bad, says):
     with pytest.raises(ValueError, match=says):
         reason_clean(bad)
+
+
+def test_an_invitation_states_a_fact_two_criteria_share_once():
+    """"careful" (accuracy in the project's kind) and "has done image classification" (that
+    kind) explain with the same skill fact; the invitation lists it once, met ones only."""
+    from datadam.recommendations.ranking import Match
+
+    skill = FACTS[0]
+    lines = [
+        {"criterion": "accuracy", "match": 0.9, "weight": 1.0, "reason": dict(skill)},
+        {"criterion": "kind", "match": 0.9, "weight": 1.0, "reason": dict(skill)},
+        {"criterion": "language", "match": 1.0, "weight": 1.0, "reason": FACTS[8]},
+        {"criterion": "region", "match": 0.0, "weight": 1.0, "reason": FACTS[11]},
+    ]
+    match = Match(worker=None, total=0.9, skill=0.9, lines=lines)  # type: ignore[arg-type]
+    assert match.reasons == [skill, FACTS[8]]

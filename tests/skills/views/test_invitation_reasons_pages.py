@@ -117,3 +117,4 @@ def test_a_number_beyond_a_float_in_an_api_body_is_a_400_not_a_500(make_project,
                                   content_type="application/json", headers=caller.headers)
     assert response.status_code == 400
     assert not Invitation.objects.exists()
+
