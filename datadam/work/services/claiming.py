@@ -150,6 +150,15 @@ class _ExpireFirst(Exception):
     """Overdue leases are to be expired before this claim (in a transaction of their own)."""
 
 
+class _WaitAfresh(Exception):
+    """SKIP LOCKED found nothing: wait for other claimers' items in a transaction of its own.
+
+    The first pass may hold locks it did not ask for (a row whose re-check failed stays
+    locked; so does the gold policy row after a reservation that found none left), and a
+    claim that waits must hold no item or policy row another transaction may wait for.
+    """
+
+
 def _live_lease(worker_id: int, project_id: int, now: Any) -> Assignment | None:
     """The worker's live lease in the project, with its item's data, or None."""
     names = _ASSIGNMENT_COLS
@@ -249,7 +258,7 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
     """
     _require_worker(worker)
     now = timezone.now()
-    expired = False
+    expired = waiting = False
     for attempt in range(CLAIM_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -273,8 +282,11 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
                 if project.overdue and not expired:
                     raise _ExpireFirst
                 return _claim_locked(
-                    worker, project_id, project.lease_seconds, now, project.gold_rate
+                    worker, project_id, project.lease_seconds, now, project.gold_rate,
+                    wait=waiting,
                 )
+        except _WaitAfresh:
+            waiting = True  # rolled back: the next attempt holds only the worker and project
         except _ExpireFirst:
             # Overdue leases are expired in a transaction of their own, so that no claim
             # holds item locks while it waits for other claimers (no lock cycles between
@@ -297,17 +309,23 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
 
 
 def _claim_locked(
-    worker: Any, project_id: int, lease_seconds: int, now: Any, gold_rate: int = 0
+    worker: Any, project_id: int, lease_seconds: int, now: Any, gold_rate: int = 0,
+    *, wait: bool = False,
 ) -> Assignment | None:
     """The claim proper, inside the caller's transaction, once ``_lock_for_claim`` locked
     the worker's row (one claim at a time per worker, so two tabs asking at once get the
-    same lease) and share-locked the open project's (see ``assignment_claim``)."""
+    same lease) and share-locked the open project's (see ``assignment_claim``).
+
+    First pass: SKIP LOCKED, never waiting. When that finds nothing on PostgreSQL, it raises
+    ``_WaitAfresh``, and the caller's next transaction comes back with ``wait``: no gold,
+    and the items other claimers hold waited for one at a time (``_wait_for_item``).
+    """
     # The live lease is read by a statement of its own, after the lock: its snapshot then
     # sees whatever the worker's previous claim committed.
     live = _live_lease(worker.pk, project_id, now)
     if live is not None:
         return live
-    if gold_rate:  # a funded gold policy (read by _lock_for_claim); else no gold query
+    if gold_rate and not wait:  # a funded gold policy (read by _lock_for_claim)
         gold = quality.gold_claim(
             worker=worker, project_id=project_id, lease_seconds=lease_seconds, now=now,
             rate=gold_rate,
@@ -315,11 +333,13 @@ def _claim_locked(
         if gold is not None:
             return gold
     for _ in range(CLAIM_ATTEMPTS):
-        item = _pick_item(project_id, worker.pk)
-        if item is None and connection.features.has_select_for_update_skip_locked:
+        item = _wait_for_item(project_id, worker.pk) if wait else _pick_item(
+            project_id, worker.pk
+        )
+        if item is None and not wait and connection.features.has_select_for_update_skip_locked:
             # Items being claimed right now were skipped, and their claimers may leave
-            # slots open: wait for them before telling the worker nothing is left.
-            item = _wait_for_item(project_id, worker.pk)
+            # slots open: wait for them (afresh) before telling the worker nothing is left.
+            raise _WaitAfresh
         if item is None:
             return None
         # Slot, assignment and audit event; a duplicate (item, worker) raises IntegrityError
