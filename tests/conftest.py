@@ -323,6 +323,52 @@ def balance_of() -> Callable[[Any], int]:
 
 
 @pytest.fixture
+def in_thread() -> Callable[..., Any]:
+    """Start ``fn()`` in a thread with its own database connection (closed when done); its
+    result, or the exception it raised, goes to ``out[key]``. ``wrapper``: a
+    ``connection.execute_wrapper`` for the thread's statements (to pause it at a point).
+    Use with ``@pytest.mark.django_db(transaction=True)``."""
+    import threading
+
+    from django.db import connection
+
+    def start(out: dict[str, Any], key: str, fn: Callable[[], Any], wrapper: Any = None):
+        def target() -> None:
+            try:
+                if wrapper is None:
+                    out[key] = fn()
+                else:
+                    with connection.execute_wrapper(wrapper):
+                        out[key] = fn()
+            except BaseException as exc:  # noqa: BLE001 - reported to the test
+                out[key] = exc
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    return start
+
+
+@pytest.fixture
+def pg_connect() -> Callable[[], Any]:
+    """A plain psycopg connection to the test database: another transaction that holds
+    locks while the code under test runs (PostgreSQL only)."""
+    import psycopg
+    from django.db import connection
+
+    def connect() -> Any:
+        s = connection.settings_dict
+        return psycopg.connect(psycopg.conninfo.make_conninfo(
+            dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"], host=s["HOST"],
+            port=s["PORT"] or 5432))  # fmt: skip
+
+    return connect
+
+
+@pytest.fixture
 def race() -> Callable[..., list[Any]]:
     """Run ``fn(i)`` in ``n`` threads released together; each result, or the exception raised.
 

@@ -31,7 +31,7 @@ pytestmark = [
 
 
 def test_closing_while_a_claim_holds_an_item_waits_for_it_instead_of_deadlocking(
-    make_project, make_user, client_org
+    make_project, make_user, client_org, in_thread
 ):
     """The claim is held still right after it locked its item (the pick), which is the
     item of a live lease that the close must end; the close starts meanwhile."""
@@ -50,28 +50,17 @@ def test_closing_while_a_claim_holds_an_item_waits_for_it_instead_of_deadlocking
             time.sleep(0.5)  # the close is now waiting on a lock (or holding one)
         return out
 
-    def claim() -> None:
-        try:
-            with connection.execute_wrapper(pause_after_pick):
-                results["claim"] = assignment_claim(worker=claimer, project_id=project.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            results["claim"] = exc
-        finally:
-            connection.close()
+    def close():
+        holds_item.wait(10)
+        close_started.set()
+        return project_close(user=client_org[0], project_id=project.pk)
 
-    def close() -> None:
-        try:
-            holds_item.wait(10)
-            close_started.set()
-            results["close"] = project_close(user=client_org[0], project_id=project.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            results["close"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim), threading.Thread(target=close)]
-    for t in threads:
-        t.start()
+    threads = [
+        in_thread(results, "claim", lambda: assignment_claim(worker=claimer,
+                                                             project_id=project.pk),
+                  wrapper=pause_after_pick),
+        in_thread(results, "close", close),
+    ]  # fmt: skip
     for t in threads:
         t.join(30)
     assert not any(t.is_alive() for t in threads)

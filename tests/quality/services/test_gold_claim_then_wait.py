@@ -9,7 +9,6 @@ import threading
 import time
 from datetime import timedelta
 
-import psycopg
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,16 +25,8 @@ pytestmark = [
 ]
 
 
-def _dsn() -> str:
-    settings = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
-        host=settings["HOST"], port=settings["PORT"] or 5432,
-    )  # fmt: skip
-
-
 def test_a_claim_that_found_no_gold_left_waits_for_items_without_the_policy_row(
-    gold_project, make_user
+    gold_project, make_user, pg_connect, in_thread
 ):
     project = gold_project(items=2, golds=2, rate=50)
     ordinary, full = Item.objects.filter(project=project, gold__isnull=True).order_by("pk")
@@ -59,39 +50,23 @@ def test_a_claim_that_found_no_gold_left_waits_for_items_without_the_policy_row(
             go_on.wait(10)
         return result
 
-    def claim() -> None:
-        try:
-            with connection.execute_wrapper(pause_after_first_pass):
-                out["claim"] = assignment_claim(worker=worker, project_id=project.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            out["claim"] = exc
-        finally:
-            connection.close()
+    def expire():
+        with transaction.atomic():
+            later = timezone.now() + timedelta(days=2)
+            return leases_expire(project_id=project.pk, limit=10, now=later, wait=True)
 
-    def expire() -> None:
-        try:
-            with transaction.atomic():
-                later = timezone.now() + timedelta(days=2)
-                out["expired"] = leases_expire(project_id=project.pk, limit=10, now=later,
-                                               wait=True)  # fmt: skip
-        except BaseException as exc:  # noqa: BLE001
-            out["expired"] = exc
-        finally:
-            connection.close()
-
-    with psycopg.connect(_dsn()) as other, psycopg.connect(_dsn()) as holder:
+    with pg_connect() as other, pg_connect() as holder:
         # Another claim reserves the last funded gold; a third holds the ordinary item.
         other.execute("UPDATE quality_qualitypolicy SET gold_left = gold_left - 1"
                       " WHERE project_id = %s AND gold_left > 0", [project.pk])  # fmt: skip
         holder.execute("SELECT id FROM projects_item WHERE id = %s FOR UPDATE", [ordinary.pk])
-        claiming = threading.Thread(target=claim)
-        claiming.start()
+        claiming = in_thread(out, "claim", lambda: assignment_claim(
+            worker=worker, project_id=project.pk), wrapper=pause_after_first_pass)  # fmt: skip
         time.sleep(0.5)
         other.commit()  # the worker's reservation re-checks, finds none left, keeps the lock
         assert passed.wait(10)
         holder.rollback()  # the claim on the ordinary item gave up: it is open again
-        expiring = threading.Thread(target=expire)
-        expiring.start()
+        expiring = in_thread(out, "expired", expire)
         time.sleep(0.7)  # the expiry holds the ordinary item and wants the policy row
         go_on.set()
         claiming.join(30)

@@ -24,36 +24,21 @@ pytestmark = [
 ]
 
 
-def _dsn() -> str:
-    settings = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
-        host=settings["HOST"], port=settings["PORT"] or 5432,
-    )  # fmt: skip
-
-
 def test_a_claim_waits_out_other_claims_and_lets_go_of_an_item_that_filled(
-    make_project, make_user
+    make_project, make_user, pg_connect, in_thread
 ):
     project = make_project(items=2, overlap=1)
     first, second = Item.objects.filter(project=project).order_by("pk")
     worker = make_user()
     seen: dict[str, object] = {}
-    with psycopg.connect(_dsn()) as one, psycopg.connect(_dsn()) as two:
+    with pg_connect() as one, pg_connect() as two:
         # Two other claims in flight: one holds the first item and will take its last slot,
         # the other holds the second and will leave it open.
         one.execute("SELECT id FROM projects_item WHERE id = %s FOR UPDATE", [first.pk])
         two.execute("SELECT id FROM projects_item WHERE id = %s FOR UPDATE", [second.pk])
-        claimed: list[object] = []
-
-        def run() -> None:
-            try:
-                claimed.append(assignment_claim(worker=worker, project_id=project.pk))
-            finally:
-                connection.close()  # the thread's own connection
-
-        claim = threading.Thread(target=run)
-        claim.start()
+        claimed: dict[str, object] = {}
+        claim = in_thread(claimed, "claim",
+                          lambda: assignment_claim(worker=worker, project_id=project.pk))
         time.sleep(0.5)
         assert claim.is_alive()  # waiting: SKIP LOCKED found nothing, and slots are open
         one.execute("UPDATE projects_item SET slots_open = 0 WHERE id = %s", [first.pk])
@@ -61,7 +46,7 @@ def test_a_claim_waits_out_other_claims_and_lets_go_of_an_item_that_filled(
         time.sleep(0.5)
         # The claim re-checked the first item (full now) and waits for the second. It must
         # not keep the first one locked meanwhile.
-        with psycopg.connect(_dsn()) as probe:
+        with pg_connect() as probe:
             try:
                 probe.execute("SELECT id FROM projects_item WHERE id = %s FOR UPDATE NOWAIT",
                               [first.pk])  # fmt: skip
@@ -73,11 +58,13 @@ def test_a_claim_waits_out_other_claims_and_lets_go_of_an_item_that_filled(
         claim.join(30)
     assert not claim.is_alive()
     assert seen["first_free"] is True
-    [assignment] = claimed
-    assert assignment is not None and assignment.item_id == second.pk
+    assignment = claimed["claim"]
+    assert assignment is not None and assignment.item_id == second.pk, assignment
 
 
-def test_a_lock_left_by_the_first_pass_is_gone_before_the_claim_waits(make_project, make_user):
+def test_a_lock_left_by_the_first_pass_is_gone_before_the_claim_waits(
+    make_project, make_user, pg_connect, in_thread
+):
     """The SKIP LOCKED pass can lock a row whose re-check then fails (another claim took its
     last slot while the statement ran) and PostgreSQL keeps that lock. A claim that went on
     to wait while holding it deadlocked with a lease expiry returning a slot to that item
@@ -103,37 +90,21 @@ def test_a_lock_left_by_the_first_pass_is_gone_before_the_claim_waits(make_proje
             return result
         return execute(sql, params, many, context)
 
-    def claim() -> None:
-        try:
-            with connection.execute_wrapper(slow_first_pass):
-                out["claim"] = assignment_claim(worker=worker, project_id=project.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            out["claim"] = exc
-        finally:
-            connection.close()
+    def expire():
+        with transaction.atomic():
+            later = timezone.now() + timedelta(days=2)
+            return leases_expire(project_id=project.pk, limit=10, now=later, wait=True)
 
-    def expire() -> None:
-        try:
-            with transaction.atomic():
-                later = timezone.now() + timedelta(days=2)
-                out["expired"] = leases_expire(project_id=project.pk, limit=10, now=later,
-                                               wait=True)  # fmt: skip
-        except BaseException as exc:  # noqa: BLE001
-            out["expired"] = exc
-        finally:
-            connection.close()
-
-    with psycopg.connect(_dsn()) as holder, psycopg.connect(_dsn()) as taker:
+    with pg_connect() as holder, pg_connect() as taker:
         holder.execute("SELECT id FROM projects_item WHERE id = %s FOR UPDATE", [first.pk])
         taker.execute("UPDATE projects_item SET slots_open = 0 WHERE id = %s", [second.pk])
-        claiming = threading.Thread(target=claim)
-        claiming.start()
+        claiming = in_thread(out, "claim", lambda: assignment_claim(
+            worker=worker, project_id=project.pk), wrapper=slow_first_pass)  # fmt: skip
         time.sleep(0.4)
         taker.commit()  # takes the second item's last slot while the first pass walks
         assert passed.wait(10)
         holder.rollback()  # the claim on the first item gave up: it is open again
-        expiring = threading.Thread(target=expire)
-        expiring.start()
+        expiring = in_thread(out, "expired", expire)
         time.sleep(0.7)  # the expiry has returned a slot to the first item, then the second
         go_on.set()
         claiming.join(30)
