@@ -62,6 +62,8 @@ from harness import (  # noqa: E402
     write_items_jsonl,
 )
 
+from datadam.supervisor import descendants, process_info  # noqa: E402
+
 LABELS = ["positive", "negative", "neutral"]
 HOST = "127.0.0.1"
 
@@ -71,15 +73,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def _start_time(pid: int) -> int | None:
-    """When a process started (clock ticks since boot): tells a pid from its reuse."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[19])
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 class Server:
@@ -151,25 +144,12 @@ class Server:
         and its workers run in a process group of their own, so they are found by parent)."""
         if self.proc is None:
             return []
-        parents: dict[int, int] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-        found = {self.proc.pid}
-        frontier = {self.proc.pid}
-        while frontier:
-            frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
-            found |= frontier
-        return sorted(found)
+        return sorted({self.proc.pid} | descendants(self.proc.pid))
 
     def stop(self) -> None:
         if self.proc is None:
             return
-        started = {pid: _start_time(pid) for pid in self.pids()}
+        started = {pid: process_info(pid) for pid in self.pids()}
         # datadam serve passes SIGTERM on to the web server's process group and waits for it.
         for sig, wait in ((signal.SIGTERM, 40), (signal.SIGKILL, 5)):
             try:
@@ -181,8 +161,9 @@ class Server:
                 break
             except subprocess.TimeoutExpired:
                 continue
-        for pid, began in started.items():  # never leave one behind (nor hit a reused pid)
-            if began is not None and _start_time(pid) == began:
+        for pid, was in started.items():  # never leave one behind (nor hit a reused pid)
+            now = process_info(pid)
+            if was is not None and now is not None and now.started == was.started:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
@@ -193,16 +174,8 @@ class Server:
 
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time used so far by these processes (and their reaped children)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / tick
+    infos = (process_info(pid) for pid in pids)
+    return sum(info.cpu_ticks for info in infos if info is not None) / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy() -> float:

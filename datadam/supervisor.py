@@ -22,6 +22,56 @@ from dataclasses import dataclass
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
+# --- The process table (Linux /proc): what the supervisor, the claims benchmark and the
+# serving tests read about processes ------------------------------------------------------
+@dataclass(frozen=True)
+class ProcessInfo:
+    """The fields of ``/proc/PID/stat`` used here."""
+
+    state: str  # "Z": exited, not yet reaped
+    ppid: int
+    cpu_ticks: int  # user + system time, its reaped children's included
+    started: int  # clock ticks after boot: tells a process from a later one with its pid
+
+
+def process_info(pid: int) -> ProcessInfo | None:
+    """The process's line of the process table; None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()  # the name may hold spaces
+        return ProcessInfo(fields[0], int(fields[1]), sum(int(x) for x in fields[11:15]),
+                           int(fields[19]))  # fmt: skip
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def processes() -> dict[int, ProcessInfo]:
+    """Every process of the table, by pid (empty where there is no /proc)."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return {}
+    found = {int(e): process_info(int(e)) for e in entries if e.isdigit()}
+    return {pid: info for pid, info in found.items() if info is not None}
+
+
+def descendants(root: int) -> set[int]:
+    """Every process ``root`` started, directly or not, found by parent (zombies included)."""
+    table = processes()
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {pid for pid, info in table.items() if info.ppid in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (an exited one not yet reaped does not)."""
+    info = process_info(pid)
+    return info is not None and info.state != "Z"
+
+
 @dataclass
 class Child:
     """A command to run; ``repeat_term``: send SIGTERM again every few seconds while it runs.
@@ -36,7 +86,6 @@ class Child:
     repeat_term: bool = False
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
-    restarts: int = 0
 
     def start(self) -> None:
         self.started_at = time.monotonic()
@@ -117,7 +166,11 @@ def supervise(
             signal.signal(sig, handler)
     if received or server.process is None:
         return 0
-    code = server.process.returncode
+    return _shell_status(server.process.returncode)
+
+
+def _shell_status(code: int) -> int:
+    """An exit status as a shell reports it: 128 + N for a process ended by signal N."""
     return 128 - code if code < 0 else code
 
 
@@ -128,10 +181,9 @@ def _restart_if_exited(child: Child, restart_after: float) -> None:
         return
     if time.monotonic() - child.started_at < restart_after:
         return
-    code = child.process.returncode
-    print(f"datadam serve: the {child.name} exited ({128 - code if code < 0 else code});"
-          " starting it again", file=sys.stderr, flush=True)
-    child.restarts += 1
+    status = _shell_status(child.process.returncode)
+    print(f"datadam serve: the {child.name} exited ({status}); starting it again",
+          file=sys.stderr, flush=True)
     child.start()
 
 
@@ -141,17 +193,10 @@ def _reap_adopted(children: list[Child]) -> None:
     and as a zombie it would keep its process group alive until the grace period ends."""
     ours = {c.process.pid for c in children if c.process is not None}
     me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in ours:
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] == "Z" and int(fields[1]) == me:
+    for pid, info in processes().items():
+        if info.state == "Z" and info.ppid == me and pid not in ours:
             try:
-                os.waitpid(int(entry), os.WNOHANG)
+                os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
 
@@ -161,8 +206,7 @@ def _stop_all(children: list[Child], *, grace: float, repeat_every: float) -> No
     signalled: set[str] = set()
     next_repeat = time.monotonic() + repeat_every
     while True:
-        if os.path.isdir("/proc"):
-            _reap_adopted(children)
+        _reap_adopted(children)
         alive = [c for c in children if c.group_alive()]
         if not alive:
             return

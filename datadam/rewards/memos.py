@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"submission:(?P<id>\d+):reward"), "reward"),
@@ -26,24 +27,27 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 BEYOND_ESCROW = " (beyond escrow)"  # appended to a payment's memo when escrow ran short
 
 
+# Worded when a line is shown (gettext then), only the one a line needs.
+_TEXTS = {
+    "reward": gettext_noop("approved answer #%(id)s"),
+    "review": gettext_noop("review of answer #%(id)s"),
+    "bonus": gettext_noop("skill bonus for answer #%(id)s"),
+    "payout_request": gettext_noop("payout #%(id)s requested"),
+    "payout_paid": gettext_noop("payout #%(id)s paid"),
+    "payout_refused": gettext_noop("payout #%(id)s refused"),
+    "fund": gettext_noop("budget for %(n)s items of project #%(id)s"),
+    "gold": gettext_noop("budget for %(n)s gold answers of project #%(id)s"),
+    "refund": gettext_noop("unused budget returned"),
+    "topup": gettext_noop("top-up %(ref)s"),
+}
+
+
 def _worded(event: str, part: dict[str, str]) -> str:
     if event in ("fund", "gold"):
         part["n"] = str(int(part["b"]) - int(part["a"]))
-    texts = {
-        "reward": _("approved answer #%(id)s"),
-        "review": _("review of answer #%(id)s"),
-        "bonus": _("skill bonus for answer #%(id)s"),
-        "payout_request": _("payout #%(id)s requested"),
-        "payout_paid": _("payout #%(id)s paid"),
-        "payout_refused": _("payout #%(id)s refused"),
-        "fund": _("budget for %(n)s items of project #%(id)s"),
-        "gold": _("budget for %(n)s gold answers of project #%(id)s"),
-        "refund": _("unused budget returned"),
-        "topup": _("top-up %(ref)s"),
-    }
     if event == "topup" and not part.get("ref"):
         return _("top-up")  # no reference given: the key holds a generated id
-    return texts[event] % part
+    return _(_TEXTS[event]) % part
 
 
 def statement_line(*, key: str, memo: str) -> str:

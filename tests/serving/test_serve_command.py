@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from datadam.cli import server_command
+from datadam.supervisor import alive, descendants
 
 BIN = Path(sys.executable).parent
 
@@ -138,36 +139,8 @@ def test_a_client_signs_up_creates_a_project_and_uploads_50000_items(served: int
     assert status == 201 and report["imported"] == 50_000, report
 
 
-def _descendants(root: int) -> set[int]:
-    """Every living process started by ``root`` (directly or not), by parent pids."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {root}
-    while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
-        found |= frontier
-    return found
-
-
 def _living(pids: set[int]) -> set[int]:
-    out = set()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    out.add(pid)
-        except OSError:
-            pass
-    return out
+    return {pid for pid in pids if alive(pid)}
 
 
 @pytest.mark.parametrize("kind", ["granian", "gunicorn"])
@@ -189,7 +162,7 @@ def test_sigterm_to_the_main_process_stops_the_server_its_workers_and_the_task_w
         # Serving: the task worker, the server and its two worker processes. Starting: the
         # task worker and the server's main process, before it answers.
         wanted = 4 if when == "serving" else 2
-        while len(seen := seen | _descendants(proc.pid)) < wanted:
+        while len(seen := seen | descendants(proc.pid)) < wanted:
             assert time.monotonic() < deadline and proc.poll() is None, seen
             time.sleep(0.05)
         if when == "serving":
@@ -200,10 +173,10 @@ def test_sigterm_to_the_main_process_stops_the_server_its_workers_and_the_task_w
                 except OSError:
                     assert time.monotonic() < deadline
                     time.sleep(0.1)
-            seen |= _descendants(proc.pid)
+            seen |= descendants(proc.pid)
         os.kill(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=45) == 0
-        assert _living(seen | _descendants(proc.pid)) == set()
+        assert _living(seen | descendants(proc.pid)) == set()
         with pytest.raises(OSError):  # the port is free again
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
     finally:

@@ -13,15 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from datadam.supervisor import alive
+
 PY = sys.executable
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _script(tmp_path: Path, name: str, body: str) -> list[str]:
@@ -111,10 +105,10 @@ def test_a_stop_signal_stops_every_child_and_its_workers(tmp_path, cleanup, sign
     sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=20)
     pids = _pids(tmp_path, "worker", "server")
     cleanup += pids
-    assert len(pids) == 3 and all(_alive(p) for p in pids)
+    assert len(pids) == 3 and all(alive(p) for p in pids)
     sup.send_signal(signum)
     assert sup.wait(timeout=20) == 0
-    assert [p for p in pids if _alive(p)] == []
+    assert [p for p in pids if alive(p)] == []
 
 
 def test_a_server_that_loses_the_first_sigterm_gets_it_again(tmp_path, cleanup):
@@ -125,7 +119,7 @@ def test_a_server_that_loses_the_first_sigterm_gets_it_again(tmp_path, cleanup):
     sup.send_signal(signal.SIGTERM)
     assert sup.wait(timeout=20) == 0
     assert time.monotonic() - t0 < 10  # stopped by the repeated SIGTERM, not the kill at 30 s
-    assert not _alive(cleanup[0])
+    assert not alive(cleanup[0])
 
 
 def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path, cleanup):
@@ -135,7 +129,7 @@ def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path,
     cleanup += _pids(tmp_path, "worker", "server")
     sup.send_signal(signal.SIGTERM)
     assert sup.wait(timeout=20) == 0
-    assert [p for p in cleanup if _alive(p)] == []
+    assert [p for p in cleanup if alive(p)] == []
 
 
 def test_when_the_server_exits_the_task_worker_is_stopped_and_its_status_returned(
@@ -146,7 +140,7 @@ def test_when_the_server_exits_the_task_worker_is_stopped_and_its_status_returne
     sup = _supervisor([("task worker", worker, False), ("server", server, True)], grace=20)
     cleanup += _pids(tmp_path, "worker", "server")
     assert sup.wait(timeout=30) == 3
-    assert [p for p in cleanup if _alive(p)] == []
+    assert [p for p in cleanup if alive(p)] == []
 
 
 def test_children_stop_when_the_supervisor_is_killed_outright(tmp_path, cleanup):
@@ -157,9 +151,9 @@ def test_children_stop_when_the_supervisor_is_killed_outright(tmp_path, cleanup)
     sup.kill()  # SIGKILL: nothing can be passed on; the kernel's parent-death signal is
     sup.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in cleanup) and time.monotonic() < deadline:
+    while any(alive(p) for p in cleanup) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert [p for p in cleanup if _alive(p)] == []
+    assert [p for p in cleanup if alive(p)] == []
 
 
 KILLS_ITSELF = """
@@ -210,7 +204,7 @@ def test_as_a_subreaper_the_supervisor_reaps_workers_handed_to_it(tmp_path, clea
     sup.send_signal(signal.SIGTERM)
     assert sup.wait(timeout=30) == 0
     assert time.monotonic() - t0 < 8  # not the 15 s grace: the zombie worker was reaped
-    assert [p for p in cleanup if _alive(p)] == []
+    assert [p for p in cleanup if alive(p)] == []
 
 
 CRASHES = """
@@ -242,4 +236,4 @@ def test_a_task_worker_that_exits_is_started_again_without_spinning(tmp_path, cl
     starts = (tmp_path / "worker.pid").read_text().split()
     assert 3 <= len(starts) <= 5, starts  # about once a second, not as fast as it fails
     assert "the task worker exited (1); starting it again" in sup.stderr.read()
-    assert not _alive(cleanup[0])
+    assert not alive(cleanup[0])
