@@ -184,7 +184,8 @@ def add_items(request: HttpRequest, project_id: int, payload: ItemsIn):
     if len(payload.items) > 10_000:
         raise InvalidInput(_("send at most 10,000 items per request; upload a file for more"))
     report = items_import(
-        user=request.auth, project_id=project_id, lines=parse_records(payload.items)
+        user=request.auth, project_id=project_id, lines=parse_records(payload.items),
+        numbered="item",
     )
     return Status(201 if report.ok else 422, report)
 
@@ -193,7 +194,10 @@ def add_items(request: HttpRequest, project_id: int, payload: ItemsIn):
     "/projects/{project_id}/items/upload", response={201: ImportOut, 422: ImportOut | ErrorOut}
 )
 def upload_items(request: HttpRequest, project_id: int, file: File[UploadedFile], format: str = ""):
-    """Upload a JSONL or CSV file of items (streamed from disk; millions of lines are fine)."""
+    """Upload a JSONL, CSV or JSON-array file of items (streamed; millions of lines are fine).
+
+    Each error in the report names the file's own line: ``line``, ``error`` and ``message``
+    ("Line 3: this line is not valid JSON (…)")."""
     fmt = format or guess_format(file.name or "")
     report = items_import_file(user=request.auth, project_id=project_id, stream=file.file, fmt=fmt)
     return Status(201 if report.ok else 422, report)

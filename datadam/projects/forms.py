@@ -231,6 +231,6 @@ class ProjectForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Items file (.jsonl or .csv)"),
+        label=_("Items file (.jsonl, .json or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json,.csv"}),
     )

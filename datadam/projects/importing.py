@@ -1,20 +1,18 @@
-"""Streaming item import: JSONL or CSV, validated line by line, inserted in bulk.
+"""Streaming item import: JSONL, CSV or a JSON array, validated line by line, inserted in bulk.
 
 The whole file is one transaction: if any line is bad nothing is imported and the report
-lists the bad lines. Memory stays flat: lines are read, checked and written in chunks.
-PostgreSQL receives rows through COPY; SQLite through one prepared executemany per chunk.
+lists the bad lines, each by the file's own line number. Memory stays flat: lines are read
+(``parsing``), checked and written in chunks. PostgreSQL receives rows through COPY; SQLite
+through one prepared executemany per chunk.
 
-A parsed line is (number, data, external id, error) or, for a gold item, the same with its
-known answer as a fifth element. Gold items are stored with no open slots (they are served
-by the quality app, never by the ordinary pick) and do not count in ``items_count``.
+Gold items are stored with no open slots (they are served by the quality app, never by the
+ordinary pick) and do not count in ``items_count``.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -30,22 +28,50 @@ from datadam.kinds import get_kind
 from datadam.kinds.base import ItemError
 
 from .models import Project, ProjectStatus
+from .parsing import (
+    FORMATS,
+    Line,
+    parse_csv,
+    parse_json_array,
+    parse_jsonl,
+    parse_records,
+)
 from .services import project_for_manager, project_fund_items
 
-FORMATS = ("jsonl", "csv")
+__all__ = [
+    "FORMATS",
+    "ImportReport",
+    "Line",
+    "guess_format",
+    "items_import",
+    "items_import_file",
+    "parse_csv",
+    "parse_json_array",
+    "parse_jsonl",
+    "parse_records",
+]
 MAX_EXTERNAL_ID = 200
 
 
 @dataclass
 class ImportReport:
+    """What an import did. Each error: ``line`` (the file's line, or an item's position in
+    a list), ``error`` (what is wrong) and ``message`` (both, as a sentence to show)."""
+
     imported: int = 0
     error_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    numbered: str = "line"  # "item" when the items came as a list, numbered by position
 
     def add_error(self, line: int, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < settings.DATADAM["IMPORT_REPORT_LIMIT"]:
-            self.errors.append({"line": line, "error": message})
+            where = _("Item %(n)s: %(error)s") if self.numbered == "item" else _(
+                "Line %(n)s: %(error)s"
+            )
+            self.errors.append(
+                {"line": line, "error": message, "message": where % {"n": line, "error": message}}
+            )
 
     @property
     def ok(self) -> bool:
@@ -54,105 +80,6 @@ class ImportReport:
 
 class _Rejected(Exception):
     """Raised inside the import transaction to roll it back when any line was bad."""
-
-
-Line = tuple[Any, ...]  # (number, data, external_id, error[, gold])
-
-
-def _line(number: int, obj: Any) -> Line:
-    """An item line is {"data": {...}, "external_id": ..., "gold": {...}} or the data itself."""
-    if isinstance(obj, dict) and "data" in obj:
-        ext = obj.get("external_id", "")
-        ext = "" if ext is None else str(ext)
-        if obj.get("gold") is not None:
-            return number, obj["data"], ext, None, obj["gold"]
-        return number, obj["data"], ext, None
-    return number, obj, "", None
-
-
-def parse_jsonl(stream: IO[bytes]) -> Iterator[Line]:
-    """Yield (line number, data, external id, error) for each non-blank line."""
-    for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            yield number, None, "", _("not valid JSON: %(error)s") % {"error": exc}
-            continue
-        yield _line(number, obj)
-
-
-def _text_lines(stream: IO[bytes], bad: list[int]) -> Iterator[str]:
-    """Decode a binary stream line by line (a line ends at LF, CRLF or CR, as in CSV).
-
-    A line that is not UTF-8 is noted in ``bad`` by its number and decoded with replacement
-    characters, so parsing goes on and the report can name every such line.
-    """
-    number = 0
-    for chunk in stream:
-        for raw in chunk.splitlines(keepends=True):
-            number += 1
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                bad.append(number)
-                yield raw.decode("utf-8", errors="replace")
-
-
-def parse_csv(stream: IO[bytes]) -> Iterator[Line]:
-    """CSV with a header row; every column becomes a data field except ``external_id`` and
-    ``gold`` (a gold item's known answer as JSON text, empty for an ordinary item)."""
-    bad: list[int] = []
-    reader = csv.DictReader(_text_lines(stream, bad))
-    try:
-        header = reader.fieldnames
-    except csv.Error as exc:
-        yield 1, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
-        return
-    if bad:
-        yield bad[0], None, "", _("file is not UTF-8 text")
-        return
-    if not header:
-        yield 1, None, "", _("CSV file has no header row")
-        return
-    if len(set(header)) != len(header):
-        yield 1, None, "", _("CSV header has repeated column names")
-        return
-    width = len(header)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, None, "", _("unreadable CSV: %(error)s") % {"error": exc}
-            return
-        if bad:  # the lines of this row that were not UTF-8
-            for number in bad:
-                yield number, None, "", _("line is not UTF-8 text")
-            bad.clear()
-            continue
-        if None in row or len(row) != width or any(v is None for v in row.values()):
-            yield reader.line_num, None, "", _("expected %(n)s columns") % {"n": width}
-            continue
-        ext = row.pop("external_id", "") or ""
-        gold = (row.pop("gold", "") or "").strip()
-        if not gold:
-            yield reader.line_num, row, ext, None
-            continue
-        try:
-            yield reader.line_num, row, ext, None, orjson.loads(gold)
-        except orjson.JSONDecodeError:
-            yield reader.line_num, None, "", _("gold is not valid JSON")
-
-
-def parse_records(records: Iterable[Any]) -> Iterator[Line]:
-    """Items given as a JSON array in an API request; 'line' is the 1-based position."""
-    for number, obj in enumerate(records, start=1):
-        yield _line(number, obj)
 
 
 # A NUL character in the JSON text: "\u0000" after an even number of backslashes.
@@ -217,14 +144,16 @@ def items_import(
     user: Any,
     project_id: int,
     lines: Iterable[Line],
+    numbered: str = "line",
 ) -> ImportReport:
     """Import parsed lines into a project: all of them, or none if any line is bad.
 
     Into an open or paused project the new items' budget moves to escrow in the same
-    transaction; if the organization cannot pay, nothing is imported.
+    transaction; if the organization cannot pay, nothing is imported. ``numbered``: "item"
+    when the lines are a list's items (``parse_records``), so the report says "Item 3".
     """
     chunk = settings.DATADAM["IMPORT_CHUNK"]
-    report = ImportReport()
+    report = ImportReport(numbered=numbered)
     try:
         with transaction.atomic():
             project = project_for_manager(user=user, project_id=project_id, lock=True)
@@ -285,17 +214,22 @@ def items_import(
 
 
 def items_import_file(*, user: Any, project_id: int, stream: IO[bytes], fmt: str) -> ImportReport:
-    """Import an uploaded file (binary stream) in JSONL or CSV."""
+    """Import an uploaded file (binary stream) in JSONL, CSV or JSON (an array of items)."""
     if fmt not in FORMATS:
         raise InvalidInput(_("format must be one of %(value)s") % {"value": ', '.join(FORMATS)})
-    parser = parse_jsonl if fmt == "jsonl" else parse_csv
+    parser = {"jsonl": parse_jsonl, "csv": parse_csv, "json": parse_json_array}[fmt]
     return items_import(user=user, project_id=project_id, lines=parser(stream))
 
 
 def guess_format(filename: str) -> str:
+    """The format a file's name says; a .json file may hold an array or JSON Lines."""
     name = filename.lower()
     if name.endswith(".csv"):
         return "csv"
-    if name.endswith((".jsonl", ".ndjson", ".json")):
+    if name.endswith((".jsonl", ".ndjson")):
         return "jsonl"
-    raise InvalidInput(_("cannot tell the file format from its name; use .jsonl or .csv"))
+    if name.endswith(".json"):
+        return "json"
+    raise InvalidInput(
+        _("cannot tell the file format from its name; use .jsonl, .json or .csv")
+    )
