@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
 
-.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate install clean
+.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate install clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -32,12 +32,28 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed $(VENDOR)/.installed
 
+# Browser tests drive Debian's chromium and need CJK fonts for the Korean pages. Install them
+# when missing (as root, or through sudo); where that is impossible, stop with the command to run.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PKGS := chromium fonts-noto-cjk
+browser:
+	@missing=""; test -x $(CHROMIUM) || missing="chromium"; \
+	  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages for the browser tests:$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	    else echo "Cannot install$$missing: run 'sudo apt-get update && sudo apt-get install -y $(BROWSER_PKGS)' and 'make test' again."; exit 1; fi; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; } \
+	      || { echo "Installing$$missing failed: run 'sudo apt-get update && sudo apt-get install -y $(BROWSER_PKGS)' and 'make test' again."; exit 1; }; \
+	  fi
+
 run: install
 	DATADAM_DEBUG=1 $(BIN)/datadam migrate --no-input -v 0
 	DATADAM_DEBUG=1 $(BIN)/datadam demo
 	DATADAM_DEBUG=1 $(BIN)/datadam serve --host 127.0.0.1 --port 8000 --workers 2
 
-test: install $(BIN)/.test-installed
+test: install $(BIN)/.test-installed browser
 	$(BIN)/ruff check datadam tests benchmarks
 	$(BIN)/python -m pytest -q
 
