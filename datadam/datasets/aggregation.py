@@ -9,7 +9,6 @@ the run number taken at the start decides which run may write (a newer one wins)
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,20 +18,25 @@ import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
-from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from datadam.audit.services import audit_record
-from datadam.projects.models import Item, Project, ProjectStatus
+from datadam.projects.models import Project, ProjectStatus
 from datadam.quality.aggregation import aggregate
-from datadam.work.models import Assignment, AssignmentStatus, Submission
+from datadam.work.models import Assignment, AssignmentStatus
 
+from .answers import gold_multi, gold_single, provisional_of, read_answers, read_multi_answers
 from .models import AggregationState, ItemResult, WorkerEstimate
 from .multilabel import MultiLabelResult, aggregate_multilabel, item_label_posteriors
-from .overlap import COUNTED, aggregatable, overlap_check
-from .posterior import item_posterior, shrunk_skill
+from .overlap import aggregatable, overlap_check
+from .posterior import (
+    VOTE_METHODS,
+    item_posterior,
+    one_coin_posteriors,
+    shrunk_skill,
+    shrunk_skills,
+)
 
-READ_CHUNK = 10_000
 WRITE_CHUNK = 2_000
 BACKSTOP_LIMIT = 1_000
 
@@ -76,37 +80,7 @@ def results_request(*, project_id: int, delay: bool = True, pending: bool | None
     return True
 
 
-def _read_answers(project: Project) -> tuple[array, array, array]:
-    """(worker ids, item ids, class codes) of every counted answer, read in chunks."""
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
-    workers, items, labels = array("q"), array("q"), array("q")
-    rows = (
-        Submission.objects.filter(
-            assignment__project_id=project.pk,
-            assignment__status__in=COUNTED,
-            revision=F("assignment__revisions"),
-        )
-        .values_list("assignment__worker_id", "assignment__item_id", KT("answer__label"))
-        .iterator(chunk_size=READ_CHUNK)
-    )
-    for worker_id, item_id, label in rows:
-        code = codes.get(label)
-        if code is not None:
-            workers.append(worker_id)
-            items.append(item_id)
-            labels.append(code)
-    return workers, items, labels
 
-
-def _gold(project: Project) -> dict[int, int]:
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
-    out: dict[int, int] = {}
-    gold_items = Item.objects.filter(project=project, gold__isnull=False).values_list("pk", "gold")
-    for pk, gold in gold_items.iterator(chunk_size=READ_CHUNK):
-        label = gold.get("label") if isinstance(gold, dict) else None
-        if label in codes:
-            out[pk] = codes[label]
-    return out
 
 
 def _gold_hits(result: Any, w: np.ndarray, t: np.ndarray, y: np.ndarray, gold: dict[int, int],
@@ -139,45 +113,47 @@ def _may_write(project_id: int, run: int) -> bool:
     return state.run == run
 
 
-def _single_rows(project: Project, run: int, result: Any, answers: np.ndarray,
-                 keep: np.ndarray, method: str) -> Iterator[list[ItemResult]]:
+def _single_rows(project: Project, run: int, result: Any, confidence: np.ndarray,
+                 answers: np.ndarray, provisional: np.ndarray, keep: np.ndarray,
+                 method: str) -> Iterator[list[ItemResult]]:
     """ItemResult rows of a single-label fit (``answers[i]``: labels of ``result.tasks[i]``)."""
     labels = project.config["labels"]
     now = timezone.now()
-    tasks, codes, conf = result.tasks[keep], result.labels[keep], result.confidence[keep]
-    counts = answers[keep]
+    tasks, codes, conf = result.tasks[keep], result.labels[keep], confidence[keep]
+    counts, prov = answers[keep], provisional[keep]
     for start in range(0, len(tasks), WRITE_CHUNK):
         end = start + WRITE_CHUNK  # Python objects for one chunk at a time only
         yield [
             ItemResult(item_id=t, project_id=project.pk, label=labels[c],
                        result={"label": labels[c]}, confidence=round(p, 6), answers=n,
-                       method=method, run=run, updated_at=now)
-            for t, c, p, n in zip(tasks[start:end].tolist(), codes[start:end].tolist(),
-                                  conf[start:end].tolist(), counts[start:end].tolist(),
-                                  strict=True)
+                       provisional=v, method=method, run=run, updated_at=now)
+            for t, c, p, n, v in zip(tasks[start:end].tolist(), codes[start:end].tolist(),
+                                     conf[start:end].tolist(), counts[start:end].tolist(),
+                                     prov[start:end].tolist(), strict=True)
         ]
 
 
-def _multi_rows(project: Project, run: int, result: MultiLabelResult, keep: np.ndarray,
-                method: str) -> Iterator[list[ItemResult]]:
+def _multi_rows(project: Project, run: int, result: MultiLabelResult, provisional: np.ndarray,
+                keep: np.ndarray, method: str) -> Iterator[list[ItemResult]]:
     """ItemResult rows of a multi-label fit: the label set, its confidence, per-label p."""
     labels = project.config["labels"]
     now = timezone.now()
-    tasks, counts = result.items[keep], result.answers[keep]
+    tasks, counts, prov = result.items[keep], result.answers[keep], provisional[keep]
     p_yes, conf = result.p_yes[keep], result.confidence()[keep]
     for start in range(0, len(tasks), WRITE_CHUNK):
         end = start + WRITE_CHUNK
         rows = []
-        for t, probs, c, n in zip(tasks[start:end].tolist(), p_yes[start:end].tolist(),
-                                  conf[start:end].tolist(), counts[start:end].tolist(),
-                                  strict=True):
+        for t, probs, c, n, v in zip(tasks[start:end].tolist(), p_yes[start:end].tolist(),
+                                     conf[start:end].tolist(), counts[start:end].tolist(),
+                                     prov[start:end].tolist(), strict=True):
             chosen = [lb for lb, p in zip(labels, probs, strict=True) if p >= 0.5]
             rows.append(ItemResult(
                 item_id=t, project_id=project.pk, label=", ".join(chosen)[:500],
                 result={"labels": chosen,
                         "probabilities": {lb: round(p, 4)
                                           for lb, p in zip(labels, probs, strict=True)}},
-                confidence=round(c, 6), answers=n, method=method, run=run, updated_at=now,
+                confidence=round(c, 6), answers=n, provisional=v, method=method, run=run,
+                updated_at=now,
             ))
         yield rows
 
@@ -193,8 +169,8 @@ def _write(project: Project, run: int, chunks: Iterator[list[ItemResult]],
                 return -1
             ItemResult.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["item"],
-                update_fields=["label", "result", "confidence", "answers", "method", "run",
-                               "updated_at"],
+                update_fields=["label", "result", "confidence", "answers", "provisional",
+                               "method", "run", "updated_at"],
             )
         written += len(rows)
     estimates = [
@@ -253,40 +229,61 @@ class _Fit:
     gold_total: int
     gold_correct: int
     chosen: str
+    n_provisional: int
+
+
+def _confidence(result: Any, w: np.ndarray, t: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+    """Posterior of each task's delivered label (aligned with ``result.tasks``).
+
+    Model-based methods report their posterior. Vote methods report a share of votes (1.0
+    for a lone answer), so their confidence is the one-coin posterior of the delivered label
+    under the fitted worker skills, shrunk towards the prior (``posterior.shrunk_skills``).
+    """
+    chosen = str(result.details.get("chosen") or result.method)
+    if chosen not in VOTE_METHODS:
+        return result.confidence
+    skill = shrunk_skills(result.worker_skill, result.worker_n_labels, k)
+    post = one_coin_posteriors(np.searchsorted(result.tasks, t),
+                               y, skill[np.searchsorted(result.workers, w)], len(result.tasks), k)
+    return post[np.arange(len(result.tasks)), result.labels]
 
 
 def _fit_single(project: Project, run: int) -> _Fit | None:
-    workers, items, labels = _read_answers(project)
+    gold = gold_single(project)
+    workers, items, labels, pending = read_answers(project, gold)
     if not len(labels):
         return None
     w = np.frombuffer(workers, dtype=np.int64)
     t = np.frombuffer(items, dtype=np.int64)
     y = np.frombuffer(labels, dtype=np.int64)
-    del workers, items, labels
-    gold = _gold(project)
+    waiting = np.frombuffer(pending, dtype=np.int8)
+    del workers, items, labels, pending
     k = len(project.config["labels"])
     method = project.aggregation_method
     result = aggregate(w, t, y, method=method or "auto", gold=dict(gold) or None)
     uniq, answers = np.unique(t, return_counts=True)  # aligned with result.tasks (sorted)
     if not np.array_equal(uniq, result.tasks):
         raise RuntimeError("aggregation returned tasks out of order")
+    confidence = _confidence(result, w, t, y, k)
     gold_total, gold_correct = _gold_hits(result, w, t, y, gold, k)
     keep = ~np.isin(result.tasks, np.fromiter(gold.keys(), dtype=np.int64, count=len(gold)))
+    provisional = provisional_of(result.tasks, t, waiting)
     return _Fit(
-        rows=_single_rows(project, run, result, answers, keep, method),
+        rows=_single_rows(project, run, result, confidence, answers, provisional, keep, method),
         workers=result.workers, skills=result.worker_skill, n_labels=result.worker_n_labels,
         n_answers=len(y),
-        mean_conf=float(result.confidence[keep].mean()) if keep.any() else None,
+        mean_conf=float(confidence[keep].mean()) if keep.any() else None,
         gold_total=gold_total, gold_correct=gold_correct,
         chosen=str(result.details.get("chosen", method)),
+        n_provisional=int(provisional[keep].sum()),
     )
 
 
 def _fit_multi(project: Project, run: int) -> _Fit | None:
-    workers, items, offsets, codes = _read_multi_answers(project)
+    gold = gold_multi(project)
+    workers, items, offsets, codes, pending = read_multi_answers(project, gold)
     if not len(workers):
         return None
-    gold = _gold_multi(project)
     method = project.aggregation_method
     k = len(project.config["labels"])
     w = np.frombuffer(workers, dtype=np.int64)
@@ -295,54 +292,19 @@ def _fit_multi(project: Project, run: int) -> _Fit | None:
     c = np.frombuffer(codes, dtype=np.int16)
     result = aggregate_multilabel(w, t, off, c, k, method=method or "auto", gold=gold or None)
     gold_total, gold_correct = _gold_hits_multi(result, w, t, off, c, gold, k)
-    del workers, items, offsets, codes
+    provisional = provisional_of(result.items, t, np.frombuffer(pending, dtype=np.int8))
+    del workers, items, offsets, codes, pending
     keep = ~np.isin(result.items, np.fromiter(gold.keys(), dtype=np.int64, count=len(gold)))
     return _Fit(
-        rows=_multi_rows(project, run, result, keep, method),
+        rows=_multi_rows(project, run, result, provisional, keep, method),
         workers=result.workers, skills=result.worker_skill, n_labels=result.worker_n_labels,
         n_answers=len(w),
         mean_conf=float(result.confidence()[keep].mean()) if keep.any() else None,
         gold_total=gold_total, gold_correct=gold_correct, chosen=result.chosen[:16],
+        n_provisional=int(provisional[keep].sum()),
     )
 
 
-def _read_multi_answers(project: Project) -> tuple[array, array, array, array]:
-    """(worker ids, item ids, offsets, label codes) of every counted multi-label answer.
-
-    Answer ``a`` chose ``codes[offsets[a]:offsets[a + 1]]``; read in chunks into flat arrays
-    (24 bytes per answer + 2 per chosen label).
-    """
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
-    workers, items, offsets, chosen = array("q"), array("q"), array("q", [0]), array("h")
-    rows = (
-        Submission.objects.filter(
-            assignment__project_id=project.pk,
-            assignment__status__in=COUNTED,
-            revision=F("assignment__revisions"),
-        )
-        .values_list("assignment__worker_id", "assignment__item_id", "answer")
-        .iterator(chunk_size=READ_CHUNK)
-    )
-    for worker_id, item_id, answer in rows:
-        labels = answer.get("labels") if isinstance(answer, dict) else None
-        if not isinstance(labels, list):
-            continue
-        workers.append(worker_id)
-        items.append(item_id)
-        chosen.extend(sorted({codes[lb] for lb in labels if lb in codes}))
-        offsets.append(len(chosen))
-    return workers, items, offsets, chosen
-
-
-def _gold_multi(project: Project) -> dict[int, list[int]]:
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
-    out: dict[int, list[int]] = {}
-    gold_items = Item.objects.filter(project=project, gold__isnull=False).values_list("pk", "gold")
-    for pk, gold in gold_items.iterator(chunk_size=READ_CHUNK):
-        labels = gold.get("labels") if isinstance(gold, dict) else None
-        if isinstance(labels, list):
-            out[pk] = sorted({codes[lb] for lb in labels if lb in codes})
-    return out
 
 
 def _gold_hits_multi(result: MultiLabelResult, w: np.ndarray, t: np.ndarray, off: np.ndarray,
@@ -392,8 +354,8 @@ def results_aggregate(*, project_id: int) -> dict[str, Any]:
                 ItemResult.objects.filter(project=project).delete()
                 WorkerEstimate.objects.filter(project=project).delete()
                 AggregationState.objects.filter(project_id=project_id).update(
-                    finished_at=timezone.now(), n_labels=0, n_items=0, mean_confidence=None,
-                    gold_total=0, gold_correct=0,
+                    finished_at=timezone.now(), n_labels=0, n_items=0, n_provisional=0,
+                    mean_confidence=None, gold_total=0, gold_correct=0,
                 )
         return {"run": run, "items": 0, "labels": 0}
     written = _write(project, run, fit.rows, fit.workers, fit.skills, fit.n_labels)
@@ -406,7 +368,8 @@ def results_aggregate(*, project_id: int) -> dict[str, Any]:
         if _may_write(project.pk, run):
             AggregationState.objects.filter(project_id=project_id).update(
                 finished_at=timezone.now(), method=project.aggregation_method,
-                chosen=fit.chosen, n_labels=n_answers, n_items=written, mean_confidence=mean_conf,
+                chosen=fit.chosen, n_labels=n_answers, n_items=written,
+                n_provisional=fit.n_provisional, mean_confidence=mean_conf,
                 gold_total=gold_total, gold_correct=gold_correct,
                 slots_opened=F("slots_opened") + opened,
             )

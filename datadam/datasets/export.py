@@ -9,17 +9,20 @@ from typing import Any
 import orjson
 from django.conf import settings
 
-from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
-from datadam.work.models import AssignmentStatus, Submission
+from datadam.work.models import Submission
 
+from .counting import counted_statuses, is_counted, is_provisional
+from .current import current_results
 from .models import ItemResult
 
 ANSWER_FIELDS = (
     "pk",
+    "assignment_id",
     "assignment__item_id",
     "assignment__worker_id",
     "assignment__status",
+    "assignment__revisions",
     "revision",
     "answer",
     "duration_ms",
@@ -41,9 +44,11 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for (
         pk,
+        assignment_id,
         item_id,
         worker_id,
         status,
+        revisions,
         revision,
         answer,
         duration,
@@ -56,10 +61,13 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     ) in rows:
         out[item_id].append(
             {
+                # The answer's number as the worker, reviewer and ledger show it.
+                "answer_id": assignment_id,
                 "submission_id": pk,
                 "worker_id": worker_id,
                 "assignment_status": status,
                 "revision": revision,
+                "latest": revision == revisions,
                 "answer": answer,
                 "duration_ms": duration,
                 "submitted_at": created.isoformat(),
@@ -79,44 +87,56 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 def _stored_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = ItemResult.objects.filter(item_id__in=item_ids).values_list(
-        "item_id", "result", "confidence", "answers", "method"
+        "item_id", "result", "confidence", "answers", "provisional", "method"
     )
     return {
-        pk: {**result, "confidence": confidence, "answers": answers, "method": method}
-        for pk, result, confidence, answers, method in rows
+        pk: {**result, "confidence": confidence, "answers": answers, "provisional": provisional,
+             "method": method}
+        for pk, result, confidence, answers, provisional, method in rows
     }
 
 
+def _counted(project: Project, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The item's answers that count (``counting``'s rule; export items are never gold)."""
+    counted = counted_statuses(project)
+    return [a for a in answers
+            if a["latest"] and is_counted(a["assignment_status"], gold=False, counted=counted)]
+
+
+def _changed(stored: dict[str, Any] | None, counted: list[dict[str, Any]]) -> bool:
+    """Whether the counted answers moved on since the stored result (one came, one was
+    decided: a provisional result whose answers are all reviewed now is stale too)."""
+    if stored is None or stored["answers"] != len(counted):
+        return True
+    pending = any(is_provisional(a["assignment_status"]) for a in counted)
+    return bool(stored.get("provisional")) != pending
+
+
 def item_results(project: Project, items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Each item with its answers and its result.
+    """Each item with its answers and its result, by the one rule of ``counting``.
 
     The result is the platform's stored aggregation (label, posterior ``confidence``, number
-    of answers, ``method``); an item not aggregated yet falls back to the majority vote of its
-    approved answers (``method`` "mv", ``confidence`` = share of agreeing answers).
+    of counted answers, ``provisional``, ``method``). Where the answers changed since it was
+    stored (a review decided one, another came) or the item was not aggregated yet, the result
+    is worked out from the counted answers now (``current.current_results``): the export never shows
+    an answer that no longer counts, nor a vote share as a confidence. No counted answer: None.
     """
-    kind = get_kind(project.kind)
     ids = [item["pk"] for item in items]
     answers = _answers_by_item(ids)
     stored = _stored_results(ids)
+    counted = {pk: _counted(project, answers.get(pk, [])) for pk in ids}
+    fresh = {pk: rows for pk, rows in counted.items() if rows and _changed(stored.get(pk), rows)}
+    computed = current_results(project, fresh) if fresh else {}
     for item in items:
-        mine = answers.get(item["pk"], [])
-        result = stored.get(item["pk"])
-        if result is None:
-            approved = [
-                a["answer"]
-                for a in mine
-                if a["review"]
-                and a["review"]["decision"] == "approve"
-                and a["assignment_status"] == AssignmentStatus.APPROVED
-            ]
-            result = kind.aggregate(approved, project.config) or None
-            if result is not None:
-                result["method"] = "mv"
+        pk = item["pk"]
+        result = computed.get(pk) if pk in fresh else stored.get(pk)
+        if not counted[pk]:
+            result = None  # every answer it rested on was rejected or returned since
         yield {
-            "item_id": item["pk"],
+            "item_id": pk,
             "external_id": item["external_id"],
             "data": item["data"],
-            "answers": mine,
+            "answers": answers.get(pk, []),
             "result": result,
         }
 

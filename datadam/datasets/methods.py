@@ -15,6 +15,8 @@ METHOD_NAMES = {
     "ods": _("One-coin Dawid–Skene"),
     "glad": _("GLAD"),
     "mace": _("MACE"),
+    # a result worked out from the answers since the last aggregation run (datasets.current)
+    "current": _("Latest answers, one-coin posterior (until the next aggregation)"),
 }
 
 

@@ -19,6 +19,9 @@ class ItemResult(models.Model):
     result = models.JSONField(help_text="The result in the kind's answer format.")
     confidence = models.FloatField(help_text="Posterior probability of the label.")
     answers = models.PositiveIntegerField()
+    # True while one of the counted answers still awaits review (review policy "auto" only;
+    # see datasets.counting): the result may change when it is decided.
+    provisional = models.BooleanField(default=False)
     method = models.CharField(max_length=16)
     run = models.PositiveIntegerField(help_text="Aggregation run that wrote the row.")
     updated_at = models.DateTimeField()
@@ -63,6 +66,8 @@ class AggregationState(models.Model):
     chosen = models.CharField(max_length=16, blank=True, default="")
     n_labels = models.PositiveIntegerField(default=0)
     n_items = models.PositiveIntegerField(default=0)
+    # Of n_items, results resting on an answer still awaiting review (docs/results.md).
+    n_provisional = models.PositiveIntegerField(default=0)
     mean_confidence = models.FloatField(null=True, blank=True)
     gold_total = models.PositiveIntegerField(default=0)
     gold_correct = models.PositiveIntegerField(default=0)

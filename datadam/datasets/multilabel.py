@@ -25,7 +25,7 @@ import numpy as np
 
 from datadam.quality.aggregation import aggregate
 
-from .posterior import item_posterior
+from .posterior import VOTE_METHODS, item_posterior, one_coin_posteriors, shrunk_skills
 
 __all__ = ["MAX_BINARY_VOTES", "MultiLabelResult", "aggregate_multilabel", "binary_votes",
            "item_label_posteriors"]
@@ -36,10 +36,17 @@ MAX_BINARY_VOTES = 2_000_000
 
 @dataclass
 class MultiLabelResult:
-    """``items`` sorted; ``p_yes[i, c]``: posterior that label ``c`` applies to ``items[i]``."""
+    """``items`` sorted; ``p_yes[i, c]``: posterior that label ``c`` applies to ``items[i]``
+    (for the vote methods, the share of yes votes, which decides the label).
+
+    ``p_decided[i, c]``: probability that the delivered yes/no decision is right:
+    ``max(p, 1 - p)`` for model-based methods; for vote methods, whose share of votes is no
+    probability (1.0 for a lone answer), the one-coin posterior of the decision.
+    """
 
     items: np.ndarray
     p_yes: np.ndarray  # float32, n_items × L
+    p_decided: np.ndarray  # float32, n_items × L
     answers: np.ndarray  # answers per item
     workers: np.ndarray
     worker_skill: np.ndarray
@@ -50,8 +57,8 @@ class MultiLabelResult:
         return self.p_yes >= 0.5
 
     def confidence(self) -> np.ndarray:
-        """Per item: the minimum over labels of ``max(p, 1 - p)``."""
-        return np.maximum(self.p_yes, 1.0 - self.p_yes).min(axis=1)
+        """Per item: the certainty of its least certain yes/no decision."""
+        return self.p_decided.min(axis=1)
 
 
 def binary_votes(items: np.ndarray, offsets: np.ndarray, codes: np.ndarray, n_labels: int,
@@ -83,6 +90,7 @@ def aggregate_multilabel(workers: np.ndarray, items: np.ndarray, offsets: np.nda
     items = np.asarray(items, dtype=np.int64)
     uniq, answers = np.unique(items, return_counts=True)
     p_yes = np.empty((len(uniq), n_labels), dtype=np.float32)
+    p_decided = np.empty((len(uniq), n_labels), dtype=np.float32)
     size = max(1, min(n_labels, max_votes // max(1, len(items))))
     skill_sum: dict[int, float] = {}
     vote_sum: dict[int, int] = {}
@@ -97,14 +105,19 @@ def aggregate_multilabel(workers: np.ndarray, items: np.ndarray, offsets: np.nda
                 for item, true in gold.items()
                 for c in range(lo, hi)
             }
-        result = aggregate(np.repeat(workers, hi - lo), tasks, yes, method=method,
-                           gold=binary_gold)
-        del tasks, yes
+        voters = np.repeat(workers, hi - lo)
+        result = aggregate(voters, tasks, yes, method=method, gold=binary_gold)
         classes = result.classes.tolist()
-        if 1 in classes:
-            p = result.posteriors[:, classes.index(1)]
-        else:
-            p = np.zeros(len(result.tasks))
+        p = result.posteriors[:, classes.index(1)] if 1 in classes else np.zeros(len(result.tasks))
+        certain = np.maximum(p, 1.0 - p)
+        if str(result.details.get("chosen", method)) in VOTE_METHODS:
+            skill = shrunk_skills(result.worker_skill, result.worker_n_labels, 2)
+            q = one_coin_posteriors(np.searchsorted(result.tasks, tasks), yes,
+                                    skill[np.searchsorted(result.workers, voters)],
+                                    len(result.tasks), 2)[:, 1]
+            certain = np.where(p >= 0.5, q, 1.0 - q)
+        del tasks, yes, voters
+        p_decided[:, lo:hi] = certain.reshape(len(uniq), hi - lo)
         p_yes[:, lo:hi] = p.reshape(len(uniq), hi - lo)
         for w, s, n in zip(result.workers.tolist(), result.worker_skill.tolist(),
                            result.worker_n_labels.tolist(), strict=True):
@@ -114,8 +127,8 @@ def aggregate_multilabel(workers: np.ndarray, items: np.ndarray, offsets: np.nda
     ids = np.fromiter(sorted(vote_sum), dtype=np.int64, count=len(vote_sum))
     n_votes = np.array([vote_sum[w] for w in ids.tolist()], dtype=np.int64)
     skill = np.array([skill_sum[w] / max(1, vote_sum[w]) for w in ids.tolist()])
-    return MultiLabelResult(items=uniq, p_yes=p_yes, answers=answers, workers=ids,
-                            worker_skill=skill, worker_n_labels=n_votes,
+    return MultiLabelResult(items=uniq, p_yes=p_yes, p_decided=p_decided, answers=answers,
+                            workers=ids, worker_skill=skill, worker_n_labels=n_votes,
                             chosen=",".join(sorted(set(chosen))))
 
 

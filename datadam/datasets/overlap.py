@@ -13,17 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
-from django.db.models.fields.json import KT
 
 from datadam.projects.models import Item, Project
 from datadam.rawsql import table
 from datadam.work.models import SLOT_HOLDING, Assignment, AssignmentStatus, Submission
 
-from .multilabel import item_label_posteriors
-from .posterior import item_posterior, shrunk_skill
+from .current import estimates_of, posterior_result
 
-#: Assignment statuses whose latest answer counts towards results (not rejected or returned).
-COUNTED = (AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED)
+#: Answers dynamic overlap judges an item by: approved and still awaiting review, whatever the
+#: review policy. This schedules work (whether to ask for one more answer) without waiting for
+#: review; a rejection gives the slot back (``slot_return``) and the item is judged again. What
+#: a delivered result counts is ``counting``'s rule, not this.
+LIVE_ANSWERS = (AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED)
 
 
 def aggregatable(project: Project) -> bool:
@@ -33,70 +34,27 @@ def aggregatable(project: Project) -> bool:
 
 
 def item_confidence(project: Project, item_id: int) -> tuple[float, int]:
-    """(posterior of the most likely label, counted answers) of one item, from the database."""
-    from .models import WorkerEstimate
+    """(confidence, answers) of one item from its live answers, from the database.
 
-    if project.config.get("multi_label"):
-        return _multi_item_confidence(project, item_id)
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
+    Single-label: the posterior of the most likely label; multi-label: the minimum over labels
+    of max(p, 1 - p). Constant work per item: its answers and their workers' estimates.
+    """
     rows = list(
         Submission.objects.filter(
             assignment__item_id=item_id,
-            assignment__status__in=COUNTED,
-            revision=F("assignment__revisions"),
-        ).values_list("assignment__worker_id", KT("answer__label"))
-    )
-    if not rows:
-        return 0.0, 0
-    estimates = dict(
-        (w, (s, n))
-        for w, s, n in WorkerEstimate.objects.filter(
-            project_id=project.pk, worker_id__in=[w for w, _ in rows]
-        ).values_list("worker_id", "skill", "n_labels")
-    )
-    k = len(codes)
-    labels, skills = [], []
-    for worker_id, label in rows:
-        if label not in codes:
-            continue
-        skill, n = estimates.get(worker_id, (None, 0))
-        labels.append(codes[label])
-        skills.append(shrunk_skill(skill, n, k))
-    if not labels:
-        return 0.0, 0
-    return max(item_posterior(labels, skills, k)), len(labels)
-
-
-def _multi_item_confidence(project: Project, item_id: int) -> tuple[float, int]:
-    """Multi-label: min over labels of max(p, 1 - p), each label's p from the one-coin binary
-    posterior of the item's answers (``answers × labels`` work: constant per item)."""
-    from .models import WorkerEstimate
-
-    codes = {label: i for i, label in enumerate(project.config["labels"])}
-    rows = [
-        (w, answer.get("labels"))
-        for w, answer in Submission.objects.filter(
-            assignment__item_id=item_id,
-            assignment__status__in=COUNTED,
+            assignment__status__in=LIVE_ANSWERS,
             revision=F("assignment__revisions"),
         ).values_list("assignment__worker_id", "answer")
-        if isinstance(answer, dict) and isinstance(answer.get("labels"), list)
-    ]
+    )
     if not rows:
         return 0.0, 0
-    estimates = dict(
-        (w, (s, n))
-        for w, s, n in WorkerEstimate.objects.filter(
-            project_id=project.pk, worker_id__in=[w for w, _ in rows]
-        ).values_list("worker_id", "skill", "n_labels")
-    )
-    chosen, skills = [], []
-    for worker_id, labels in rows:
-        skill, n = estimates.get(worker_id, (None, 0))
-        chosen.append([codes[lb] for lb in labels if lb in codes])
-        skills.append(shrunk_skill(skill, n, 2))
-    p_yes = item_label_posteriors(chosen, skills, len(codes))
-    return min(max(p, 1 - p) for p in p_yes), len(rows)
+    result = posterior_result(project.config, rows,
+                              estimates_of(project, (w for w, _ in rows)))
+    if result is None:
+        return 0.0, 0
+    usable = "labels" if project.config.get("multi_label") else "label"
+    return result["confidence"], sum(
+        1 for _, answer in rows if isinstance(answer, dict) and usable in answer)
 
 
 def overlap_check(*, project: Project, item_id: int) -> bool:

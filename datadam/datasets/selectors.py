@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from datadam.projects.models import Item, Project
 from datadam.work.models import SLOT_HOLDING, Assignment
 
 from .accuracy import AQL_CHOICES, wilson_interval
+from .counting import rule_summary
 from .models import AcceptanceSample, AggregationState, ItemResult, SampleStatus, WorkerEstimate
 from .services import sample_outcome
 
@@ -52,7 +54,7 @@ def aggregation_summary(project: Project) -> dict[str, Any]:
     if state is None:
         return {"run": 0, "requested": False, "finished_at": None, "method":
                 project.aggregation_method, "chosen": "", "labels": 0, "items": 0,
-                "mean_confidence": None}
+                "provisional": 0, "mean_confidence": None}
     return {
         "run": state.run,
         "requested": state.requested,
@@ -61,6 +63,7 @@ def aggregation_summary(project: Project) -> dict[str, Any]:
         "chosen": state.chosen,
         "labels": state.n_labels,
         "items": state.n_items,
+        "provisional": state.n_provisional,
         "mean_confidence": state.mean_confidence,
     }
 
@@ -104,9 +107,18 @@ def accuracy_statement(project: Project) -> dict[str, Any]:
     }
 
 
+def result_counts(project: Project) -> dict[str, int]:
+    """Results of the last aggregation: all, those resting on an answer still awaiting
+    review (provisional) and the delivered rest; read off the job's state row, not counted."""
+    state = AggregationState.objects.filter(project=project).first()
+    total, provisional = (state.n_items, state.n_provisional) if state else (0, 0)
+    return {"total": total, "provisional": provisional, "final": total - provisional}
+
+
 def dataset_card(project: Project) -> dict[str, Any]:
     """What a dataset is and how good its labels are: stated next to every export."""
     gold_items = Item.objects.filter(project=project, gold__isnull=False).count()
+    counts = result_counts(project)
     return {
         "version": 1,
         "generated_at": timezone.now().isoformat(),
@@ -115,7 +127,10 @@ def dataset_card(project: Project) -> dict[str, Any]:
                     "status": project.status},
         "items": project.items_count,  # gold items are not counted in items_count
         "gold_items": gold_items,
-        "results": ItemResult.objects.filter(project=project).count(),
+        "results": counts["total"],
+        "results_provisional": counts["provisional"],
+        "counting": rule_summary(project),
+        "page": reverse("console:dataset_card", args=[project.pk]),
         "aggregation": aggregation_summary(project),
         "overlap": overlap_summary(project),
         "accuracy": accuracy_statement(project),
@@ -127,9 +142,8 @@ def results_page(project: Project, *, after: int = 0, limit: int = 100) -> dict[
     rows = list(
         ItemResult.objects.filter(project=project, item_id__gt=after)
         .order_by("item_id")
-        .values("item_id", "label", "result", "confidence", "answers", "method", "updated_at")[
-            :limit
-        ]
+        .values("item_id", "label", "result", "confidence", "answers", "provisional", "method",
+                "updated_at")[:limit]
     )
     return {"results": rows, "next_after": rows[-1]["item_id"] if len(rows) == limit else None}
 
@@ -165,6 +179,7 @@ def quality_panel(project: Project) -> dict[str, Any]:
         "accuracy": accuracy_statement(project),
         "aggregation": aggregation_summary(project),
         "overlap": overlap_summary(project),
+        "result_counts": result_counts(project),
         "open_sample": open_sample,
         "aql_choices": [(a, f"{a * 100:g} %") for a in AQL_CHOICES],
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datadam.audit.services import audit_record
 from datadam.errors import Conflict, InvalidInput, NotFound
@@ -38,7 +39,7 @@ def _sampled_results(project_id: int, lot_size: int, size: int) -> list[tuple[in
     wanted = set(_rng.sample(range(lot_size), size))
     picked = []
     rows = (
-        ItemResult.objects.filter(project_id=project_id)
+        ItemResult.objects.filter(project_id=project_id, provisional=False)
         .order_by("item_id")
         .values_list("item_id", "label", "result")
         .iterator(chunk_size=5000)
@@ -54,16 +55,28 @@ def _sampled_results(project_id: int, lot_size: int, size: int) -> list[tuple[in
 def sample_create(*, user: Any, project_id: int, aql: float) -> AcceptanceSample:
     """Draw an acceptance sample of the project's delivered results by a single sampling plan.
 
-    The lot is every item with a stored (aggregated) result; the plan (sample size and
-    acceptance number) follows from the lot size and ``aql``, the share of wrong labels the
-    client accepts.
+    The lot is every item with a delivered result: aggregated, and not provisional (a result
+    resting on an answer still awaiting review is not delivered yet; docs/results.md). The
+    plan (sample size and acceptance number) follows from the lot size and ``aql``, the share
+    of wrong labels the client accepts.
     """
     if isinstance(aql, bool) or not isinstance(aql, int | float) or aql not in AQL_CHOICES:
         choices = ", ".join(f"{a:g}" for a in AQL_CHOICES)
         raise InvalidInput(_("aql must be one of %(choices)s") % {"choices": choices})
     project = project_for_manager(user=user, project_id=project_id)
-    lot = ItemResult.objects.filter(project_id=project.pk).count()
+    lot = ItemResult.objects.filter(project_id=project.pk, provisional=False).count()
     if lot == 0:
+        waiting = ItemResult.objects.filter(project_id=project.pk, provisional=True).count()
+        if waiting:
+            raise Conflict(
+                ngettext(
+                    "there are no delivered results to inspect yet: %(n)d result rests on "
+                    "answers still awaiting review",
+                    "there are no delivered results to inspect yet: %(n)d results rest on "
+                    "answers still awaiting review",
+                    waiting,
+                ) % {"n": waiting}
+            )
         raise Conflict(_("there are no aggregated results to inspect yet"))
     plan = single_sampling_plan(lot, float(aql))
     picked = _sampled_results(project.pk, lot, plan.sample_size)

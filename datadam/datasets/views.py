@@ -1,4 +1,4 @@
-"""Console pages of results: the dashboard's quality panel, acceptance samples."""
+"""Console pages of results: the dataset card, acceptance samples."""
 
 from __future__ import annotations
 
@@ -15,6 +15,18 @@ from datadam.projects.views._common import managed_project
 
 from . import selectors, services
 from .models import SampleStatus
+
+
+@manager_required
+def card_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The dataset card as a page: what the dataset holds, which answers count, and its
+    measured accuracy with the interval (the same statement as the API and the export)."""
+    project = managed_project(request, project_id)
+    return render(request, "datasets/card.html", {
+        "project": project,
+        "kind": get_kind(project.kind),
+        "card": selectors.dataset_card(project),
+    })
 
 
 @manager_required

@@ -4,7 +4,10 @@ acceptance sample (loaded by ``demo_load``)."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from datadam.accounts.models import Membership
 from datadam.datasets.aggregation import results_aggregate
@@ -12,6 +15,8 @@ from datadam.datasets.services import sample_create, sample_inspect
 from datadam.projects.importing import items_import, parse_records
 from datadam.projects.models import Item
 from datadam.projects.services import project_create, project_launch
+from datadam.review.services import submissions_auto_approve
+from datadam.work.models import Assignment, AssignmentStatus
 from datadam.work.services import assignment_claim, assignment_submit
 
 SENTENCES = [
@@ -29,6 +34,19 @@ SENTENCES = [
     ("Fast shipping and great quality.", "praise"),
 ]
 GOLD = 3  # the first items are gold: their answer is known and teaches the model
+
+
+PENDING = 3  # the last answers still await review: their results show as provisional
+
+
+def _approve_all_but_recent(project: Any) -> int:
+    """As if the work was done two days ago and the auto-approval delay has passed for all
+    but the last few answers: those stay awaiting review, so the demo shows both."""
+    submitted = Assignment.objects.filter(project=project, status=AssignmentStatus.SUBMITTED)
+    recent = list(submitted.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[:PENDING])
+    earlier = timezone.now() - timedelta(hours=project.auto_approve_hours + 1)
+    submitted.exclude(pk__in=recent).update(submitted_at=earlier)
+    return submissions_auto_approve()
 
 
 def demo_results(*, client: Any, workers: list[Any], shapes: Any, sentiment: Any,
@@ -74,6 +92,7 @@ def demo_results(*, client: Any, workers: list[Any], shapes: Any, sentiment: Any
             assignment_submit(worker=worker, assignment_id=a.pk, answer={"label": label})
         if not busy:
             break
+    _approve_all_but_recent(project)
     for p in (project, shapes, sentiment):
         results_aggregate(project_id=p.pk)
     sample = sample_create(user=client, project_id=project.pk, aql=0.065)

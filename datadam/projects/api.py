@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -234,7 +235,8 @@ def export(request: HttpRequest, project_id: int, card: bool = False):
     """The whole project as JSON lines, streamed (memory stays flat at any size).
 
     Every line is one item. The dataset card (accuracy statement) is at
-    ``/projects/{id}/dataset-card`` (the ``Link`` header points there); with ``card=true``
+    ``/projects/{id}/dataset-card``, and as a page in the console (the ``Link`` header
+    points to both); with ``card=true``
     it is also the first line, ``{"dataset_card": {...}}``.
     """
     project = services.project_for_manager(user=request.auth, project_id=project_id)
@@ -243,5 +245,9 @@ def export(request: HttpRequest, project_id: int, card: bool = False):
         export_jsonl(project, card=stated), content_type="application/x-ndjson"
     )
     response["Content-Disposition"] = f'attachment; filename="project-{project.pk}.jsonl"'
-    response["Link"] = f'</api/v1/projects/{project.pk}/dataset-card>; rel="describedby"'
+    page = reverse("console:dataset_card", args=[project.pk])
+    response["Link"] = (
+        f'</api/v1/projects/{project.pk}/dataset-card>; rel="describedby"; '
+        f'type="application/json", <{page}>; rel="describedby"; type="text/html"'
+    )
     return response

@@ -20,6 +20,7 @@ urlpatterns = [
     path("projects/<int:project_id>/pause/", views.pause, name="pause"),
     path("projects/<int:project_id>/resume/", views.resume, name="resume"),
     path("projects/<int:project_id>/close/", views.close, name="close"),
+    path("projects/<int:project_id>/dataset-card/", results.card_page, name="dataset_card"),
     path("projects/<int:project_id>/samples/", results.sample_new, name="sample_new"),
     path(
         "projects/<int:project_id>/samples/<int:sample_id>/",

@@ -46,6 +46,11 @@ def labelled(make_project, make_user, reviewer, do_work):
     return project, workers, subs, revised
 
 
+# Two of three answers from workers the platform knows nothing about yet (accuracy 0.7, each
+# other of 3 labels 0.15): the one-coin posterior of the label they chose, never a vote share.
+TWO_OF_THREE = round(0.7 * 0.7 * 0.15 / (0.7 * 0.7 * 0.15 + 0.15 * 0.15 * 0.7 + 0.15 ** 3), 6)
+
+
 def _lines(response):
     body = b"".join(response.streaming_content)
     assert body.endswith(b"\n")
@@ -66,7 +71,9 @@ def test_export_streams_one_line_per_item_with_answers_reviews_and_majority(
     assert [row["data"] for row in rows] == [{"text": f"text {i}"} for i in range(3)]
 
     first, second, untouched = rows
-    assert first["result"] == {"label": "neg", "confidence": 0.6667, "answers": 3, "method": "mv"}
+    # Not aggregated yet: worked out from the counted answers now, marked as such.
+    assert first["result"] == {"label": "neg", "confidence": TWO_OF_THREE, "answers": 3,
+                               "method": "current", "provisional": False}
     assert [
         (a["worker_id"], a["answer"]["label"], a["review"]["decision"]) for a in first["answers"]
     ] == [
@@ -85,7 +92,8 @@ def test_export_streams_one_line_per_item_with_answers_reviews_and_majority(
     assert latest["revision"] == 1
     assert len(second["answers"]) == 4
     # pos (worker 0), neu (worker 1), pos (worker 2's revision): pos wins 2 of 3.
-    assert second["result"] == {"label": "pos", "confidence": 0.6667, "answers": 3, "method": "mv"}
+    assert second["result"] == {"label": "pos", "confidence": TWO_OF_THREE, "answers": 3,
+                                "method": "current", "provisional": False}
 
     assert untouched["answers"] == [] and untouched["result"] is None
 
@@ -104,7 +112,9 @@ def test_unreviewed_and_rejected_answers_do_not_vote(
 
     (row,) = _lines(api(client_org[0]).get(f"projects/{project.pk}/export.jsonl"))
 
-    assert row["result"] == {"label": "neu", "confidence": 1.0, "answers": 1, "method": "mv"}
+    # One approved answer of an unknown worker: its prior accuracy, never certainty.
+    assert row["result"] == {"label": "neu", "confidence": 0.7, "answers": 1,
+                             "method": "current", "provisional": False}
     assert sorted((a["review"] or {}).get("decision", "pending") for a in row["answers"]) == [
         "approve",
         "pending",
@@ -138,17 +148,23 @@ def test_multi_label_export_carries_the_stored_aggregated_set(
 ):
     from datadam.datasets.aggregation import results_aggregate
 
-    project = make_project(items=1, overlap=3, aggregation_method="mv",
+    # Approved automatically after a delay: answers awaiting it count, provisionally.
+    project = make_project(items=1, overlap=3, aggregation_method="mv", review_policy="auto",
                            config={"labels": ["a", "b", "c"], "multi_label": True})
     for labels in (["a", "b"], ["a"], ["b", "a", "c"]):
         do_work(project, make_user(), {"labels": labels})
     results_aggregate(project_id=project.pk)
     (row,) = _lines(api(client_org[0]).get(f"projects/{project.pk}/export.jsonl"))
+    # Binary skills from agreement with the set (1, 2/3, 2/3 of 3 votes), shrunk towards 0.7
+    # by 4 pseudo-votes; b and c are each decided against one of the two 2/3 workers.
+    a1, a2 = (3 + 2.8) / 7, (2 + 2.8) / 7
+    right, wrong = a1 * a2 * (1 - a2), (1 - a1) * (1 - a2) * a2
     assert row["result"] == {
         "labels": ["a", "b"],
-        "probabilities": {"a": 1.0, "b": 0.6667, "c": 0.3333},
-        "confidence": 0.666667,  # min over labels of max(p, 1 - p)
+        "probabilities": {"a": 1.0, "b": 0.6667, "c": 0.3333},  # mv: the shares of yes votes
+        "confidence": pytest.approx(right / (right + wrong), abs=1e-6),
         "answers": 3,
+        "provisional": True,
         "method": "mv",
     }
 

@@ -8,18 +8,21 @@ import pytest
 
 from datadam.datasets.aggregation import results_aggregate
 from datadam.datasets.models import AcceptanceSample
+from datadam.review.services import review_decide
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def done(make_project, make_user, do_work):
-    """A dynamic-overlap project whose 6 items each got two agreeing answers, aggregated."""
+def done(make_project, make_user, do_work, reviewer):
+    """A dynamic-overlap project whose 6 items each got two agreeing answers, approved and
+    aggregated."""
     project = make_project(items=6, min_answers=2, max_answers=4, target_confidence=0.9)
     a, b = make_user("worker"), make_user("worker")
     for _ in range(6):
-        do_work(project, a, {"label": "neg"})
-        do_work(project, b, {"label": "neg"})
+        for worker in (a, b):
+            submission = do_work(project, worker, {"label": "neg"})
+            review_decide(reviewer=reviewer, submission_id=submission.pk, decision="approve")
     results_aggregate(project_id=project.pk)
     return project
 
@@ -64,7 +67,9 @@ def test_aggregation_card_and_results_endpoints(done, client_org, api):
 def test_export_states_accuracy_without_breaking_jsonl(done, client_org, api):
     client = api(client_org[0])
     plain = client.get(f"projects/{done.pk}/export.jsonl")
-    assert plain["Link"] == f'</api/v1/projects/{done.pk}/dataset-card>; rel="describedby"'
+    assert plain["Link"] == (
+        f'</api/v1/projects/{done.pk}/dataset-card>; rel="describedby"; type="application/json", '
+        f'</console/projects/{done.pk}/dataset-card/>; rel="describedby"; type="text/html"')
     rows = [json.loads(x) for x in b"".join(plain.streaming_content).splitlines()]
     assert len(rows) == 6 and all("item_id" in r for r in rows)
     assert rows[0]["result"]["method"] == "auto" and rows[0]["result"]["answers"] == 2

@@ -6,6 +6,7 @@ import pytest
 
 from datadam.datasets.aggregation import results_aggregate
 from datadam.datasets.models import AcceptanceSample
+from datadam.work.models import Assignment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,11 +14,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_client_inspects_a_sample_and_sees_the_accuracy_on_the_dashboard(
     page, client_org, make_project, make_user, do_work, browser_login
 ):
-    project = make_project(items=10, min_answers=2, max_answers=3, target_confidence=0.9)
+    project = make_project(items=10, min_answers=2, max_answers=3, target_confidence=0.9,
+                           review_policy="auto")
     a, b = make_user("worker"), make_user("worker")
     for _ in range(10):
         do_work(project, a, {"label": "neg"})
         do_work(project, b, {"label": "neg"})
+    # Reviewed: only delivered (not provisional) results are sampled.
+    Assignment.objects.filter(project=project).update(status="approved")
     results_aggregate(project_id=project.pk)
     browser_login(page, client_org[0])
     page.goto(f"/console/projects/{project.pk}/")

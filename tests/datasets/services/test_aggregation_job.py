@@ -17,7 +17,7 @@ def _crowd(make_user, n: int = 3):
 
 
 def test_job_stores_results_and_estimates_and_twice_is_the_same(make_project, make_user, do_work):
-    project = make_project(items=4, overlap=3)
+    project = make_project(items=4, overlap=3, review_policy="auto")
     workers = _crowd(make_user)
     answers = {0: "pos", 1: "pos", 2: "neg"}
     for i, w in enumerate(workers):
@@ -40,7 +40,7 @@ def test_job_stores_results_and_estimates_and_twice_is_the_same(make_project, ma
 def test_rejected_answers_drop_out_and_stale_results_are_removed(
     make_project, make_user, do_work, reviewer
 ):
-    project = make_project(items=1, overlap=1)
+    project = make_project(items=1, overlap=1, review_policy="auto")
     submission = do_work(project, make_user("worker"), {"label": "neg"})
     results_aggregate(project_id=project.pk)
     assert ItemResult.objects.get().label == "neg"
@@ -53,7 +53,7 @@ def test_rejected_answers_drop_out_and_stale_results_are_removed(
 def test_gold_items_teach_the_model_and_are_left_out_of_the_results(
     make_project, make_user, do_work
 ):
-    project = make_project(items=6, overlap=2, aggregation_method="ds")
+    project = make_project(items=6, overlap=2, aggregation_method="ds", review_policy="auto")
     gold_ids = list(Item.objects.filter(project=project).values_list("pk", flat=True))
     Item.objects.filter(pk__in=gold_ids[:2]).update(gold={"label": "neg"})
     good, bad = make_user("worker"), make_user("worker")
@@ -74,7 +74,7 @@ def test_gold_items_teach_the_model_and_are_left_out_of_the_results(
 def test_request_is_debounced_to_one_job(make_project, make_user, do_work):
     from django_tasks_db.models import DBTaskResult
 
-    project = make_project(items=3, overlap=1)
+    project = make_project(items=3, overlap=1, review_policy="auto")
     worker = make_user("worker")
     for _ in range(3):
         do_work(project, worker)  # each submit requests an aggregation
@@ -90,7 +90,7 @@ def test_request_is_debounced_to_one_job(make_project, make_user, do_work):
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_leave_one_complete_set_of_results(make_project, make_user, do_work,
                                                             race):
-    project = make_project(items=5, overlap=2)
+    project = make_project(items=5, overlap=2, review_policy="auto")
     a, b = make_user("worker"), make_user("worker")
     for _ in range(5):
         do_work(project, a, {"label": "neu"})

@@ -24,3 +24,7 @@ def test_demo_has_a_dynamic_project_with_results_and_a_decided_sample(settings, 
     assert card["overlap"]["answers_saved"] > 0
     assert card["accuracy"]["source"] == "acceptance_sample"
     assert card["accuracy"]["gold"]["items"] == 3
+    # The last answers still await review: their results are provisional, and never sampled.
+    assert 1 <= card["results_provisional"] <= 3
+    sampled = set(sample.items.values_list("item_id", flat=True))
+    assert not ItemResult.objects.filter(item_id__in=sampled, provisional=True).exists()

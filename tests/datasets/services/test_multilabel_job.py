@@ -22,7 +22,8 @@ def _stored():
 def test_job_stores_label_sets_with_probabilities_and_twice_is_the_same(
     make_project, make_user, do_work
 ):
-    project = make_project(items=4, overlap=3, config=MULTI, aggregation_method="mv")
+    project = make_project(items=4, overlap=3, config=MULTI, aggregation_method="mv",
+                           review_policy="auto")
     workers = [make_user("worker") for _ in range(3)]
     plan = {0: ["a", "c"], 1: ["a"], 2: ["a", "c"]}
     for i, w in enumerate(workers):
@@ -35,7 +36,12 @@ def test_job_stores_label_sets_with_probabilities_and_twice_is_the_same(
     for label, result, confidence, answers, method in rows.values():
         assert label == "a, c" and result["labels"] == ["a", "c"]
         assert result["probabilities"] == {"a": 1.0, "b": 0.0, "c": pytest.approx(0.6667)}
-        assert confidence == pytest.approx(2 / 3, abs=1e-5) and answers == 3 and method == "mv"
+        # The least certain decision (c: yes, no, yes) as a one-coin posterior, not a vote
+        # share: skills 1, 2/3, 1 on 12 votes each, shrunk towards 0.7 with 4 pseudo-votes,
+        # are 0.925, 0.675, 0.925; p(yes) = .925·.325·.925 / (that + .075·.675·.075).
+        yes, no = 0.925 * 0.325 * 0.925, 0.075 * 0.675 * 0.075
+        assert confidence == pytest.approx(yes / (yes + no), abs=1e-5)
+        assert answers == 3 and method == "mv"
     # Worker estimates from the binary fit: 3 yes/no votes per answer.
     estimates = dict(WorkerEstimate.objects.values_list("worker_id", "n_labels"))
     assert estimates == {w.pk: 12 for w in workers}
@@ -50,7 +56,8 @@ def test_job_stores_label_sets_with_probabilities_and_twice_is_the_same(
 def test_gold_label_sets_teach_the_binary_model_and_are_left_out(
     make_project, make_user, do_work
 ):
-    project = make_project(items=6, overlap=2, config=MULTI, aggregation_method="ds")
+    project = make_project(items=6, overlap=2, config=MULTI, aggregation_method="ds",
+                           review_policy="auto")
     gold_ids = list(Item.objects.filter(project=project).values_list("pk", flat=True))
     Item.objects.filter(pk__in=gold_ids[:2]).update(gold={"labels": ["b"]})
     good, bad = make_user("worker"), make_user("worker")
@@ -72,7 +79,7 @@ def test_dynamic_overlap_judges_multi_label_items_by_their_least_certain_label(
     make_project, make_user, do_work
 ):
     project = make_project(items=1, config=MULTI, min_answers=2, max_answers=4,
-                           target_confidence=0.8)
+                           target_confidence=0.8, review_policy="auto")
     item = Item.objects.get(project=project)
     do_work(project, make_user("worker"), {"labels": ["a"]})
     do_work(project, make_user("worker"), {"labels": ["a"]})
@@ -82,7 +89,7 @@ def test_dynamic_overlap_judges_multi_label_items_by_their_least_certain_label(
     assert item.slots_open == 0  # both agree on every label: done
 
     split = make_project(items=1, config=MULTI, min_answers=2, max_answers=4,
-                         target_confidence=0.8)
+                         target_confidence=0.8, review_policy="auto")
     other = Item.objects.get(project=split)
     do_work(split, make_user("worker"), {"labels": ["a"]})
     do_work(split, make_user("worker"), {"labels": ["a", "b"]})

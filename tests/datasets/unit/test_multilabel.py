@@ -34,8 +34,17 @@ def test_majority_by_hand_label_sets_confidence_and_worker_skill():
     # p(yes) = share of yes votes: item 10 a 3/3, b 0/3, c 2/3; item 20 a 0, b 2/3, c 1/3.
     assert r.p_yes.ravel().tolist() == pytest.approx([1, 0, 2 / 3, 0, 2 / 3, 1 / 3], abs=1e-6)
     assert r.decided().tolist() == [[True, False, True], [False, True, False]]
-    # min over labels of max(p, 1 - p)
-    assert r.confidence().tolist() == pytest.approx([2 / 3, 2 / 3], abs=1e-6)
+    # A share of votes is no probability: the certainty of each decision is the one-coin
+    # posterior under the skills below shrunk towards 0.7 by 4 pseudo-votes (0.88, 0.68,
+    # 0.78). Item 10's least certain decision is c (yes, yes from workers 1 and 3, no from
+    # worker 2); item 20's is b (yes from workers 1 and 2, no from worker 3).
+    yes_c10 = 0.88 * 0.32 * 0.78
+    no_c10 = 0.12 * 0.68 * 0.22
+    yes_b20 = 0.88 * 0.68 * 0.22
+    no_b20 = 0.12 * 0.32 * 0.78
+    assert r.confidence().tolist() == pytest.approx(
+        [yes_c10 / (yes_c10 + no_c10), yes_b20 / (yes_b20 + no_b20)], abs=1e-6)
+    assert max(r.confidence()) < 1  # never certain from a handful of answers
     # binary agreement with the decided sets: worker 1 6/6, worker 2 4/6, worker 3 5/6
     assert r.workers.tolist() == [1, 2, 3]
     assert r.worker_skill.tolist() == pytest.approx([1, 4 / 6, 5 / 6])

@@ -7,17 +7,19 @@ from django.test import Client
 
 from datadam.datasets.aggregation import results_aggregate
 from datadam.datasets.services import sample_create
+from datadam.review.services import review_decide
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sample(make_project, make_user, do_work, client_org):
+def sample(make_project, make_user, do_work, client_org, reviewer):
     project = make_project(items=4, overlap=1)
     worker = make_user("worker")
     for _ in range(4):
-        do_work(project, worker, {"label": "pos"})
+        submission = do_work(project, worker, {"label": "pos"})
+        review_decide(reviewer=reviewer, submission_id=submission.pk, decision="approve")
     results_aggregate(project_id=project.pk)
     return sample_create(user=client_org[0], project_id=project.pk, aql=0.1)
 

@@ -313,9 +313,10 @@ def test_dashboard_shows_the_stored_multi_label_set_and_its_label_probabilities(
     client_org, make_project, make_user, do_work
 ):
     from datadam.datasets.aggregation import results_aggregate
+    from datadam.datasets.models import ItemResult
 
     user, _org = client_org
-    project = make_project(items=1, overlap=3, aggregation_method="mv",
+    project = make_project(items=1, overlap=3, aggregation_method="mv", review_policy="auto",
                            config={"labels": ["a", "b", "c"], "multi_label": True})
     for labels in (["a", "b"], ["a"], ["a", "b", "c"]):
         do_work(project, make_user("worker"), {"labels": labels})
@@ -323,7 +324,11 @@ def test_dashboard_shows_the_stored_multi_label_set_and_its_label_probabilities(
     html = signed_in(user).get(f"/console/projects/{project.pk}/").content.decode()
     assert "<b>a, b</b>" in html
     assert "a 1.00 · b 0.67 · c 0.33" in html
-    assert 'data-confidence="0.666667"' in html
+    # The confidence is the least certain yes/no decision's posterior, not a vote share.
+    stored = ItemResult.objects.get(project=project)
+    assert 0.5 < stored.confidence < 1 and stored.confidence != pytest.approx(2 / 3)
+    assert f'data-confidence="{stored.confidence}"' in html
+    assert html.count("data-provisional") == 1  # its answers still await review
 
 
 def test_dashboard_names_the_aggregation_method_instead_of_its_code(
@@ -334,7 +339,7 @@ def test_dashboard_names_the_aggregation_method_instead_of_its_code(
     from datadam.datasets.aggregation import results_aggregate
 
     user, _org = client_org
-    project = make_project(items=1, overlap=3, aggregation_method="mv")
+    project = make_project(items=1, overlap=3, aggregation_method="mv", review_policy="auto")
     for label in ("pos", "pos", "neg"):
         do_work(project, make_user("worker"), {"label": label})
     results_aggregate(project_id=project.pk)
