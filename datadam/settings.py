@@ -157,7 +157,11 @@ LOCALE_PATHS = [BASE_DIR / "datadam" / "locale"]
 # outlives the browser session, so a worker's choice holds on their next visit, too.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_I18N = True
-TIME_ZONE = "UTC"
+# Dates and times: one unambiguous format per language (datadam/formats), with the zone's
+# name after each time. Times are stored in UTC and shown in TIME_ZONE (DATADAM_TIME_ZONE,
+# an IANA name such as Asia/Seoul; UTC unless set).
+FORMAT_MODULE_PATH = ["datadam.formats"]
+TIME_ZONE = os.environ.get("DATADAM_TIME_ZONE", "UTC")
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------

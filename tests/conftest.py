@@ -231,6 +231,12 @@ def phone_page(browser, live_server, request) -> Iterator[Any]:
     yield from _page(browser, live_server, request, "en-US", mobile=True)
 
 
+@pytest.fixture
+def ko_phone_page(browser, live_server, request) -> Iterator[Any]:
+    """A phone-sized tab (390×844) in Korean."""
+    yield from _page(browser, live_server, request, "ko-KR", mobile=True)
+
+
 def login(page: Any, user: User, password: str = PASSWORD) -> None:
     """Sign in through the real log-in form."""
     page.goto("/accounts/login/")

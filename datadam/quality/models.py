@@ -38,6 +38,8 @@ class QualityPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("quality policy")
+        verbose_name_plural = _("quality policies")
         constraints = [
             models.CheckConstraint(
                 condition=Q(gold_rate__lte=50), name="quality_gold_rate_range"
@@ -121,6 +123,8 @@ class WorkerQuality(models.Model):
     day_answers = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("worker quality")
+        verbose_name_plural = _("worker qualities")
         constraints = [
             models.UniqueConstraint(fields=["worker", "project"], name="worker_quality_once"),
         ]

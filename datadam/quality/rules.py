@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
@@ -102,7 +103,7 @@ def restriction_message(hit: RuleHit) -> str:
     if hit.action == RuleAction.REMOVE:
         return _("You were removed from this project: %(reason)s. You can appeal on your "
                  "quality page.") % {"reason": hit.reason_text()}
-    until = timezone.localtime(hit.until).strftime("%Y-%m-%d %H:%M") if hit.until else ""
+    until = date_format(timezone.localtime(hit.until), "DATETIME_FORMAT") if hit.until else ""
     return _("You are paused in this project until %(until)s: %(reason)s. You can appeal on "
              "your quality page.") % {"until": until, "reason": hit.reason_text()}
 

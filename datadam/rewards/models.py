@@ -96,6 +96,8 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["account", "id"], name="entry_account_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="entry_not_zero"),

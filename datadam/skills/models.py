@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerSkill(models.Model):
@@ -90,6 +91,8 @@ class ProjectSkills(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("project skill settings")
+        verbose_name_plural = _("project skill settings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(bonus_percent__lte=200), name="project_skills_bonus_max"

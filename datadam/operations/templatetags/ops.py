@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -16,11 +18,32 @@ def startswith(value: Any, prefix: str) -> bool:
 
 
 @register.filter
-def compact_json(value: Any) -> str:
-    """An audit event's data on one line ("" when empty)."""
+def breakable(code: str) -> SafeString:
+    """A dotted code (``payout.request``) that may wrap after its dots and underscores."""
+    return mark_safe(escape(code).replace(".", ".<wbr>").replace("_", "_<wbr>"))  # noqa: S308
+
+
+# An audit value longer than this is folded into a disclosure, its start shown as a preview.
+FIELD_PREVIEW = 60
+
+
+@register.filter
+def event_fields(value: Any) -> list[dict[str, Any]]:
+    """An audit event's data as one entry per key, for reading one key a line.
+
+    Text is shown as it is, anything else as compact JSON; ``preview`` is set (the first
+    ``FIELD_PREVIEW`` characters) when the value is long enough to be folded away.
+    """
     if not value:
-        return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+        return []
+    items = sorted(value.items()) if isinstance(value, dict) else [("", value)]
+    fields = []
+    for key, raw in items:
+        text = raw if isinstance(raw, str) else json.dumps(
+            raw, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+        preview = text[:FIELD_PREVIEW].rstrip() + "…" if len(text) > FIELD_PREVIEW else ""
+        fields.append({"key": str(key), "text": text, "preview": preview})
+    return fields
 
 
 @register.filter

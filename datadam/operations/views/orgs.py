@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from datadam.accounts.access import operator_required
@@ -53,7 +54,8 @@ def _topup(request: HttpRequest, form: TopupForm, org: object) -> bool:
             "Reference %(ref)s was already credited (%(amount)s points on %(date)s); "
             "nothing was posted again."
         ) % {"ref": reference, "amount": earlier["amount"],
-             "date": date_format(earlier["transaction"].created_at, "DATETIME_FORMAT")})
+             "date": date_format(localtime(earlier["transaction"].created_at),
+                                  "DATETIME_FORMAT")})
     else:
         messages.success(request, _("%(amount)s points credited.")
                          % {"amount": form.cleaned_data["amount"]})

@@ -1,6 +1,38 @@
 // datadam: small progressive enhancements on top of htmx. No framework.
 (function () {
   "use strict";
+  // Header menu (narrow screens): the button shows and hides the navigation; "More" (a
+  // <details>) closes on a click elsewhere. Escape closes whichever is open and puts focus
+  // back on its button. Listeners sit on the document, so a header swapped in by htmx works.
+  function setMenu(header, open) {
+    header.classList.toggle("open", open);
+    var button = header.querySelector(".menu-button");
+    if (button) button.setAttribute("aria-expanded", String(open));
+  }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest(".menu-button");
+    if (button) {
+      var header = button.closest("header.top");
+      setMenu(header, !header.classList.contains("open"));
+    }
+    document.querySelectorAll("details.more[open]").forEach(function (d) {
+      if (!d.contains(ev.target)) d.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    var more = document.querySelector("details.more[open]");
+    var header = document.querySelector("header.top.open");
+    if (more) { more.open = false; more.querySelector("summary").focus(); }
+    else if (header) { setMenu(header, false); header.querySelector(".menu-button").focus(); }
+    else return;
+    ev.stopImmediatePropagation();
+  });
+  // htmx keeps a copy of the page for the back button: keep it with the menus closed.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    document.querySelectorAll("header.top.open").forEach(function (h) { setMenu(h, false); });
+    document.querySelectorAll("details.more[open]").forEach(function (d) { d.open = false; });
+  });
   // Lease timers: <span class="timer" data-expires="ISO"></span>
   function tick() {
     document.querySelectorAll(".timer[data-expires]").forEach(function (el) {

@@ -1,0 +1,9 @@
+"""Korean: 2026년 12월 5일 13:03 UTC (see ``datadam.formats``)."""
+
+DATE_FORMAT = "Y년 n월 j일"
+SHORT_DATE_FORMAT = DATE_FORMAT
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "Y년 n월 j일 H:i T"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+MONTH_DAY_FORMAT = "n월 j일"
+YEAR_MONTH_FORMAT = "Y년 n월"
