@@ -1,16 +1,19 @@
 """Benchmark crowd-label aggregation against gold answers and against crowd-kit.
 
-Run from the repository root::
+Run from the repository root (``make bench-aggregate`` runs the first line, about 2 minutes)::
 
-    python benchmarks/bench_aggregate.py            # everything (crowd-kit GLAD/MACE take ~15 min)
-    python benchmarks/bench_aggregate.py --quick    # skip crowd-kit's slow GLAD and MACE
+    python benchmarks/bench_aggregate.py            # all but crowd-kit's slow GLAD and MACE
+    python benchmarks/bench_aggregate.py --full     # also crowd-kit GLAD and MACE (~15 min more)
     python benchmarks/bench_aggregate.py --no-crowdkit
+    python benchmarks/bench_aggregate.py --no-cv    # skip the worker-half cross-validation
 
 Part 1: accuracy (% of gold tasks) of every method here and of crowd-kit's counterparts on every
-data set in ../shared/datasets/crowd. Part 2: Dawid–Skene with 100 iterations (tol=0) on a
-simulated crowd of 1,000,000 labels, here and in crowd-kit, each in a fresh child process
-(multiprocessing, spawn) that reports its wall time for the fit and its peak resident memory
-(VmHWM of the child on Linux, else ``ru_maxrss``; interpreter, imports and input data included).
+data set in ../shared/datasets/crowd, plus ``auto (before)``, the density rule ``auto`` used
+before it chose by held-out answers (re-run by aggregate_auto.py, and as documented). Part 1b:
+worker-half cross-validation (aggregate_auto.py: 5 seeded splits of each data set's workers into
+halves; auto now/before, ds and crowd-kit DS on each half, scored on the gold tasks that half
+labels), then the before/after table of docs/aggregation.md. Part 2 (aggregate_speed.py): DS and
+``auto`` on 1,000,000 simulated labels, and crowd-kit's DS, each in a fresh child process.
 The last line of the output is one JSON object.
 """
 
@@ -18,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
-import resource
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -34,8 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from aggregate_auto import (  # noqa: E402
+    CV_METHODS,
+    SEEDS,
+    auto_before,
+    cv_dataset,
+    print_before_after,
+    print_cv_table,
+)
+from aggregate_speed import log, memory_method, print_speed, speed_part  # noqa: E402
+
 from datadam.quality.aggregation import (  # noqa: E402
-    aggregate,
     aggregate_encoded,
     encode,
     read_gold_csv,
@@ -60,7 +69,6 @@ COUNTERPARTS = {
     "mace": "MACE",
 }
 SLOW_CROWDKIT = {"GLAD", "MACE"}
-SIM = {"n_tasks": 200_000, "per_task": 5, "n_workers": 2_000, "k": 4, "seed": 2024}
 
 
 def crowdkit_available() -> bool:
@@ -70,10 +78,6 @@ def crowdkit_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- part 1: accuracy on real data sets ---------------------------------------------------------
@@ -104,9 +108,16 @@ def accuracy_part(use_crowdkit: bool, quick: bool) -> dict[str, dict[str, Any]]:
         row: dict[str, Any] = {"n_labels": enc.n_labels, "n_tasks": enc.n_tasks, "seconds": {}}
         for method in OURS:
             start = time.perf_counter()
-            answers = aggregate_encoded(enc, method=method).as_dict()
+            result = aggregate_encoded(enc, method=method)
+            answers = result.as_dict()
             row["seconds"][method] = time.perf_counter() - start
+            if method == "auto":
+                row["auto_chose"] = str(result.details["chosen"])
             row[method] = 100.0 * float(np.mean([answers.get(t) == y for t, y in gold.items()]))
+        start = time.perf_counter()
+        answers = auto_before(enc).as_dict()
+        row["seconds"]["auto_before"] = time.perf_counter() - start
+        row["auto_before"] = 100.0 * float(np.mean([answers.get(t) == y for t, y in gold.items()]))
         for ck_name in COUNTERPARTS.values():
             key = f"crowdkit_{ck_name}"
             if not use_crowdkit or (quick and ck_name in SLOW_CROWDKIT):
@@ -135,6 +146,7 @@ def print_accuracy_table(per_dataset: dict[str, dict[str, Any]]) -> None:
         rows.append((method, method))
         if method in COUNTERPARTS:
             rows.append((f"  crowd-kit {COUNTERPARTS[method]}", f"crowdkit_{COUNTERPARTS[method]}"))
+    rows.append(("auto (before: density)", "auto_before"))
     for label, key in rows:
         values = [per_dataset[n][key] for n in names]
         mean = None if any(v is None for v in values) else float(np.mean(values))
@@ -143,164 +155,35 @@ def print_accuracy_table(per_dataset: dict[str, dict[str, Any]]) -> None:
         cells = "".join(f"{fmt(v):>12}" for v in values)
         seconds = "     -" if total is None else f"{total:9.2f}"
         print(f"{label:<24}{cells}{fmt(mean):>9}{seconds}")
-    print()
-
-
-# --- part 2: 1,000,000 simulated labels ----------------------------------------------------------
-
-
-def simulate(n_tasks: int, per_task: int, n_workers: int, k: int, seed: int) -> dict[str, Any]:
-    """Each task gets ``per_task`` random workers; accuracy ~ U(0.5, 0.95), errors uniform."""
-    rng = np.random.default_rng(seed)
-    acc = rng.uniform(0.5, 0.95, n_workers)
-    truth = rng.integers(0, k, n_tasks)
-    task = np.repeat(np.arange(n_tasks), per_task)
-    worker = rng.integers(0, n_workers, len(task))
-    right = rng.random(len(task)) < acc[worker]
-    label = np.where(right, truth[task], (truth[task] + rng.integers(1, k, len(task))) % k)
-    return {"worker": worker, "task": task, "label": label, "truth": truth}
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process: VmHWM on Linux, else ru_maxrss.
-
-    On Linux a spawned child's ru_maxrss starts at its parent's peak (the kernel carries the old
-    address space's high-water mark across fork/exec), so VmHWM of the child's own address space
-    is the fair measure there.
-    """
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
-
-
-def memory_method() -> str:
-    if os.path.exists("/proc/self/status"):
-        return "VmHWM (peak RSS) of a fresh spawned child process per fit, read right after the fit"
-    return "ru_maxrss of a fresh spawned child process per fit, read right after the fit"
-
-
-def rss_mb() -> float:
-    try:
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return float("nan")
-
-
-def child(which: str, data_dir: str, queue: Any) -> None:
-    """Fit Dawid–Skene (100 iterations, tol=0) in this fresh process and report time and memory."""
-    data = {key: np.load(Path(data_dir) / f"{key}.npy") for key in ("worker", "task", "label")}
-    truth = np.load(Path(data_dir) / "truth.npy")
-    if which == "ours":
-        before = rss_mb()
-        start = time.perf_counter()
-        result = aggregate(
-            data["worker"], data["task"], data["label"], method="ds", n_iter=100, tol=0
-        )
-        seconds = time.perf_counter() - start
-        peak = peak_mb()  # high-water mark up to the end of the fit
-        predicted = dict(zip(result.tasks.tolist(), result.labels.tolist(), strict=True))
-        iterations = result.n_iter
-    else:
-        import pandas as pd
-        from crowdkit.aggregation import DawidSkene
-
-        frame = pd.DataFrame(data)
-        del data
-        before = rss_mb()
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = DawidSkene(n_iter=100, tol=0).fit(frame)
-        seconds = time.perf_counter() - start
-        peak = peak_mb()
-        predicted = model.labels_.to_dict()
-        iterations = len(model.loss_history_)
-    accuracy = float(np.mean([predicted[t] == y for t, y in enumerate(truth.tolist())]))
-    queue.put(
-        {
-            "seconds": seconds,
-            "peak_mb": peak,
-            "rss_before_fit_mb": before,
-            "iterations": iterations,
-            "accuracy": 100.0 * accuracy,
-        }
-    )
-
-
-def run_child(which: str, data_dir: str) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    process = ctx.Process(target=child, args=(which, data_dir, queue))
-    process.start()
-    report = queue.get()
-    process.join()
-    return report
-
-
-def speed_part(use_crowdkit: bool) -> dict[str, Any]:
-    crowd = simulate(**SIM)
-    with tempfile.TemporaryDirectory() as data_dir:
-        for key in ("worker", "task", "label", "truth"):
-            np.save(Path(data_dir) / f"{key}.npy", crowd[key])
-        log("timing our DS on 1,000,000 labels ...")
-        ours = run_child("ours", data_dir)
-        theirs = None
-        if use_crowdkit:
-            log("timing crowd-kit DawidSkene on 1,000,000 labels (a few minutes) ...")
-            theirs = run_child("crowdkit", data_dir)
-    return {"ours": ours, "crowdkit": theirs}
-
-
-def print_speed(speed: dict[str, Any]) -> None:
-    n = SIM["n_tasks"] * SIM["per_task"]
-    print(
-        f"Dawid-Skene, {n:,} simulated labels ({SIM['n_tasks']:,} tasks x {SIM['per_task']}, "
-        f"{SIM['n_workers']:,} workers, {SIM['k']} classes), n_iter=100, tol=0."
-    )
-    print(
-        f"Each fit runs in a fresh spawned child process; peak memory = {memory_method()} "
-        "(interpreter, imports and input data included); time = the fit call only "
-        "(ours includes encoding the raw ids; crowd-kit's excludes building its DataFrame)."
-    )
-    print(f"{'':<22}{'seconds':>10}{'iters':>7}{'peak MB':>10}{'RSS before fit':>16}{'acc %':>8}")
-    for label, report in (
-        ("ours (ds)", speed["ours"]),
-        ("crowd-kit DawidSkene", speed["crowdkit"]),
-    ):
-        if report is None:
-            print(f"{label:<22}{'not run (crowd-kit not importable)':>40}")
-            continue
-        print(
-            f"{label:<22}{report['seconds']:10.2f}{report['iterations']:7d}"
-            f"{report['peak_mb']:10.1f}{report['rss_before_fit_mb']:16.1f}{report['accuracy']:8.2f}"
-        )
-    print(
-        f"(load average during the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
-        f"{os.cpu_count()} CPUs)"
-    )
+    print("auto chose: " + ", ".join(f"{s} {per_dataset[n]['auto_chose']}"
+                                     for n, s in zip(names, short, strict=True)))
     print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip crowd-kit GLAD and MACE")
+    parser.add_argument("--full", action="store_true", help="also crowd-kit GLAD and MACE")
+    parser.add_argument("--quick", action="store_true", help="(the default now; kept for scripts)")
     parser.add_argument("--no-crowdkit", action="store_true", help="run only this library")
+    parser.add_argument("--no-cv", action="store_true", help="skip worker-half cross-validation")
     args = parser.parse_args()
     use_crowdkit = crowdkit_available() and not args.no_crowdkit
     if not use_crowdkit:
         log("crowd-kit (with pandas) not importable or disabled: reporting null for it")
-    per_dataset = accuracy_part(use_crowdkit, args.quick) if CROWD.is_dir() else {}
+    per_dataset = accuracy_part(use_crowdkit, not args.full) if CROWD.is_dir() else {}
     if per_dataset:
         print_accuracy_table(per_dataset)
     else:
         print(f"no data sets at {CROWD}\n")
+    cv: dict[str, dict[str, Any]] = {}
+    if per_dataset and not args.no_cv:
+        for name in per_dataset:
+            log(f"worker-half cross-validation on {name} ...")
+            table = read_labels_csv(CROWD / name / "labels.csv")
+            cv[name] = cv_dataset(table, read_gold_csv(CROWD / name / "gold.csv"), use_crowdkit)
+        print_cv_table(cv, len(SEEDS))
+    if per_dataset:
+        print_before_after(per_dataset, cv)
     speed = speed_part(use_crowdkit)
     print_speed(speed)
 
@@ -314,8 +197,29 @@ def main() -> None:
     summary = {
         "bench": "aggregate",
         "mean_accuracy_auto": mean_of("auto"),
+        "mean_accuracy_auto_before": mean_of("auto_before"),
         "mean_accuracy_crowdkit_ds": mean_of("crowdkit_DawidSkene"),
+        "cv_mean_accuracy": {
+            method: None if any(cv[n]["mean"][method] is None for n in cv) or not cv
+            else round(float(np.mean([cv[n]["mean"][method] for n in cv])), 2)
+            for method in CV_METHODS
+        },
+        "cv_per_dataset": {
+            name: {
+                "mean": {m: None if v is None else round(v, 2) for m, v in row["mean"].items()},
+                "worst_half_gap": {
+                    m: None if v is None else round(v, 2) for m, v in row["worst_gap"].items()
+                },
+                "auto_chose": row["auto_chose"],
+            }
+            for name, row in cv.items()
+        },
         "ds_1m_seconds": round(ours["seconds"], 3),
+        "auto_1m_seconds": round(speed["auto"]["seconds"], 3),
+        "auto_1m_ratio_to_ds": round(speed["auto"]["seconds"] / ours["seconds"], 2),
+        "ds_1m_defaults_seconds": round(speed["ds_defaults"]["seconds"], 3),
+        "auto_1m_defaults_seconds": round(speed["auto_defaults"]["seconds"], 3),
+        "auto_1m_chosen": speed["auto"]["chosen"],
         "crowdkit_ds_1m_seconds": None if theirs is None else round(theirs["seconds"], 3),
         "speedup": None if theirs is None else round(theirs["seconds"] / ours["seconds"], 1),
         "ds_1m_peak_mb": round(ours["peak_mb"], 1),

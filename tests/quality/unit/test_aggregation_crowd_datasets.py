@@ -126,6 +126,36 @@ def test_auto_beats_crowdkit_ds_on_mean_accuracy_over_the_datasets() -> None:
     assert np.mean(ours) > np.mean([CROWDKIT_DS_ACCURACY[n] for n in names])
 
 
+def worker_halves(table: LabelTable, seed: int) -> list[LabelTable]:
+    """The two halves of a seeded permutation of the (sorted) workers, with their labels."""
+    workers = np.asarray(table.workers)
+    ids = np.unique(workers)
+    order = np.random.default_rng(seed).permutation(len(ids))
+    first = np.isin(workers, ids[order[: len(ids) // 2]])
+    return [LabelTable(*(np.asarray(col)[mask] for col in table)) for mask in (first, ~first)]
+
+
+def present_accuracy(result: AggregationResult, gold: dict[str, str]) -> float:
+    """% right among the gold tasks this (partial) crowd labelled."""
+    answers = result.as_dict()
+    return 100.0 * float(np.mean([answers[t] == y for t, y in gold.items() if t in answers]))
+
+
+def test_auto_is_not_below_ds_on_average_over_worker_halves_of_every_dataset() -> None:
+    # Each half of a data set's workers is a different, smaller crowd that auto's rule was not
+    # designed on (benchmarks/bench_aggregate.py runs 5 splits; seeds 301-310 gave +0.07 on
+    # average, worst half -2.6, only web ever differing).
+    gaps = []
+    for name in DATASETS:
+        table, gold = load(name)
+        for seed in (201, 202):
+            for half in worker_halves(table, seed):
+                auto_acc = present_accuracy(aggregate(*half), gold)
+                gaps.append(auto_acc - present_accuracy(aggregate(*half, method="ds"), gold))
+    assert np.mean(gaps) >= 0.0
+    assert min(gaps) >= -3.0
+
+
 @pytest.mark.parametrize("name", DATASETS)
 def test_gold_on_half_the_tasks_does_not_hurt_ds_accuracy_on_the_other_half(name: str) -> None:
     table, gold = load(name)

@@ -10,7 +10,6 @@ from datadam.quality.aggregation import (
     AggregationInputError,
     AggregationResult,
     aggregate,
-    choose_method,
     encode,
     mv,
     wmv,
@@ -256,27 +255,6 @@ def test_repeated_worker_task_pairs_each_count_as_a_label() -> None:
     result = mv(["w", "w", "v"], ["t", "t", "t"], ["a", "a", "b"])
     assert result.confidence[0] == pytest.approx(2 / 3)
     assert result.worker_n_labels.tolist() == [1, 2]
-
-
-def test_auto_picks_ds_for_dense_workers_and_weighted_vote_for_one_off_workers() -> None:
-    workers, tasks, labels, truth = constant_spammer_crowd()
-    dense = aggregate(workers, tasks, labels)
-    assert dense.method == "auto" and dense.details["chosen"] == "ds"
-    assert accuracy(dense, truth) == 1.0
-    sparse_workers = [f"w{i}" for i in range(len(labels))]
-    sparse = aggregate(sparse_workers, tasks, labels)
-    assert sparse.details["chosen"] == "wmv"
-    name, options = choose_method(encode(sparse_workers, tasks, labels))
-    assert (name, options) == ("wmv", {})
-
-
-def test_auto_shrinks_ds_towards_one_coin_when_about_half_the_labels_come_from_sparse_workers() -> (
-    None
-):
-    workers = ["dense"] * 10 + [f"s{i}" for i in range(10)]
-    enc = encode(workers, list(range(20)), ["a", "b"] * 10)
-    name, options = choose_method(enc)
-    assert name == "ds" and options["shrink"] == 4.0
 
 
 def test_unknown_method_is_an_input_error() -> None:

@@ -88,6 +88,7 @@ def test_auto_beats_ds_when_most_labels_come_from_workers_with_few_labels() -> N
     args = crowd["worker"], crowd["task"], crowd["label"]
     auto = aggregate(*args)
     assert auto.details["chosen"] == "wmv"
+    assert min(auto.details["z_vs_ds"]["wmv"].values()) > 3  # chosen by held-out evidence
     ds_accuracy = np.mean(aggregate(*args, method="ds").labels == crowd["truth"])
     assert np.mean(auto.labels == crowd["truth"]) > ds_accuracy + 0.05
 
