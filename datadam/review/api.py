@@ -11,11 +11,21 @@ from ninja import Router, Schema, Status
 
 from datadam.errors import DomainError, NotFound
 from datadam.projects.models import Project
+from datadam.reviewchecks.controls import parse_control_id
 
 from . import services
+from .models import Review
 from .selectors import review_batch, review_projects
 
 router = Router(tags=["review"])
+
+
+def _assignment_of(review: Review) -> int:
+    """The assignment a decided submission belongs to. A control answer is no worker's: its
+    card's made-up assignment carries the control's own id, as the batch shows it."""
+    if parse_control_id(review.submission_id):
+        return review.submission_id
+    return review.submission.assignment_id
 
 
 class QueueOut(Schema):
@@ -51,10 +61,15 @@ class ReviewDecisionIn(Schema):
 class DecisionOut(Schema):
     id: int
     submission_id: int
+    assignment_id: int  # the answer's number, as the worker's My work and ledger show it
     decision: str
     reason_code: str
     comment: str
     created_at: datetime
+
+    @staticmethod
+    def resolve_assignment_id(obj: Review) -> int:
+        return _assignment_of(obj)
 
 
 class BatchDecisionIn(ReviewDecisionIn):
@@ -67,6 +82,7 @@ class BatchDecisionsIn(Schema):
 
 class BatchResultOut(Schema):
     submission_id: int
+    assignment_id: int | None = None
     ok: bool
     decision: str | None = None
     error: str | None = None
@@ -136,9 +152,10 @@ def decide_many(request: HttpRequest, payload: BatchDecisionsIn):
                 reason_code=d.reason_code,
                 comment=d.comment,
             )
-            results.append(
-                {"submission_id": d.submission_id, "ok": True, "decision": review.decision}
-            )
+            results.append({
+                "submission_id": d.submission_id, "assignment_id": _assignment_of(review),
+                "ok": True, "decision": review.decision,
+            })
         except DomainError as exc:
             results.append(
                 {

@@ -177,6 +177,31 @@ def review_waiting(*, reviewer: Any, project: Project) -> dict[str, int]:
     )
 
 
+def batch_worker(*, project: Project, submission_ids: Sequence[int]) -> int | None:
+    """The worker whose batch these submissions are (control answers are no one's)."""
+    return (
+        Submission.objects.filter(pk__in=list(submission_ids), assignment__project=project)
+        .values_list("assignment__worker_id", flat=True)
+        .first()
+    )
+
+
+def batch_counts(
+    *, reviewer: Any, project: Project, worker_id: int | None, submission_ids: Sequence[int]
+) -> dict[str, Any]:
+    """The batch page's counters, read from the database after each decision.
+
+    waiting: answers in the project waiting for this reviewer, plus the batch's undecided
+    control answers (they look like waiting work, so they count like it); history: how the
+    batch's worker's answers in the project were decided so far (None without a worker).
+    """
+    waiting = review_waiting(reviewer=reviewer, project=project)["n"]
+    controls = control_reviews(reviewer=reviewer, project=project, ids=list(submission_ids))
+    waiting += sum(1 for review in controls.values() if review is None)
+    history = worker_review_history(project=project, worker_id=worker_id) if worker_id else None
+    return {"waiting": waiting, "history": history}
+
+
 def batch_reviews(
     *, project: Project, submission_ids: Sequence[int], reviewer: Any = None
 ) -> dict[int, Review | None]:

@@ -79,7 +79,7 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
             project.reward,
             f"submission:{submission.pk}:reward",
             actor,
-            f"approved answer #{submission.pk}",
+            f"approved answer #{assignment.pk}",  # the answer as My work numbers it
         )
         skill_bonus_pay(assignment=assignment, submission=submission, actor=actor)
     elif decision == Decision.REJECT:
@@ -101,7 +101,7 @@ def _apply(*, assignment: Assignment, submission: Submission, review: Review, ac
             project.review_reward,
             f"submission:{submission.pk}:review",
             actor,
-            f"review of answer #{submission.pk}",
+            f"review of answer #{assignment.pk}",
         )
     if project.status == ProjectStatus.CLOSED:
         project_settle(project=project, key=f"submission:{submission.pk}:settle", actor=actor)

@@ -23,7 +23,7 @@ from datadam.accounts.models import User
 from datadam.errors import DomainError
 from datadam.kinds import get_kind
 from datadam.projects.models import Project
-from datadam.reviewchecks.controls import control_project, parse_control_id
+from datadam.reviewchecks.controls import control_project
 from datadam.work.models import Submission
 
 from . import services
@@ -31,13 +31,13 @@ from .models import Decision, ReasonCode, Review
 from .selectors import (
     BATCH_LIMIT,
     SAME_ANSWER_RUN,
+    batch_counts,
     batch_hints,
     batch_reviews,
+    batch_worker,
     previous_reviews,
     review_batch,
     review_queue,
-    review_waiting,
-    worker_review_history,
 )
 
 # The two decisions that need a reason: each card has a picker for each.
@@ -139,19 +139,17 @@ def batch(request: HttpRequest, project_id: int) -> HttpResponse:
         for s, hint in zip(submissions, batch_hints(submissions=submissions), strict=True)
     ]
     worker = User.objects.filter(pk=found["worker_id"]).first() if found["worker_id"] else None
-    waiting = review_waiting(reviewer=request.user, project=project)
+    counts = batch_counts(
+        reviewer=request.user, project=project, worker_id=worker.pk if worker else None,
+        submission_ids=[s.pk for s in submissions],
+    )
     context = {
         "project": project,
         "kind": kind,
         "cards": cards,
         "worker": worker,
         "worker_name": worker_name(worker),
-        "history": (
-            worker_review_history(project=project, worker_id=worker.pk) if worker else None
-        ),
-        # Control answers mixed into the batch count as waiting work, like they look.
-        "waiting": waiting["n"] + sum(1 for s in submissions if parse_control_id(s.pk)),
-        "waiting_workers": waiting["workers"],
+        **counts,
         "same_run": SAME_ANSWER_RUN,
         **_actions_context(),
     }
@@ -189,6 +187,23 @@ def _actions_html(
     return render_to_string("review/_actions.html", context, request=request)
 
 
+def _counts_html(
+    request: HttpRequest, project: Project, ids: list[int], worker_id: int | None = None
+) -> str:
+    """The batch's counters as they stand in the database now, to swap in out of band."""
+    if worker_id is None:
+        worker_id = batch_worker(project=project, submission_ids=ids)
+    counts = batch_counts(
+        reviewer=request.user, project=project, worker_id=worker_id, submission_ids=ids
+    )
+    html = render_to_string("review/_waiting.html", {**counts, "oob": True}, request=request)
+    if counts["history"] is not None:
+        html += render_to_string(
+            "review/_history.html", {**counts, "oob": True}, request=request
+        )
+    return html
+
+
 def _existing_review(submission_id: int) -> Review | None:
     return Review.objects.filter(submission_id=submission_id).select_related("reviewer").first()
 
@@ -198,12 +213,14 @@ def _existing_review(submission_id: int) -> Review | None:
 def decide(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Approve, reject or return one answer; htmx gets the card's new decision area."""
     project = control_project(submission_id)  # a control answer mixed into the batch
+    worker_id = None
     if project is None:
         submission = (
             Submission.objects.select_related("assignment__project")
             .filter(pk=submission_id).first()
         )
         project = submission.assignment.project if submission is not None else None
+        worker_id = submission.assignment.worker_id if submission is not None else None
     if project is None or not services.may_review(request.user, project):
         raise Http404
     back = reverse("review:batch", args=[project.pk])
@@ -226,6 +243,9 @@ def decide(request: HttpRequest, submission_id: int) -> HttpResponse:
             messages.success(request, _("Decision saved."))
         return redirect(back)
     html = _actions_html(request, submission_id, review=review, error=error, form=form)
+    # The page posts the batch's ids along ("ids"), so its counters follow the decision.
+    ids = _ids(request.POST.getlist("ids")) or [submission_id]
+    html += _counts_html(request, project, ids, worker_id)
     return HttpResponse(html, status=status)
 
 
@@ -242,9 +262,8 @@ def _ids(values: list[str]) -> list[int]:
 def approve_rest(request: HttpRequest, project_id: int) -> HttpResponse:
     """Approve every answer of the batch that nobody has decided yet; each stands alone."""
     project = _project_or_404(request.user, project_id)
-    decided = batch_reviews(
-        project=project, submission_ids=_ids(request.POST.getlist("ids")), reviewer=request.user
-    )
+    ids = _ids(request.POST.getlist("ids"))
+    decided = batch_reviews(project=project, submission_ids=ids, reviewer=request.user)
     fragments: list[str] = []
     approved = failed = 0
     for pk, review in decided.items():
@@ -276,4 +295,4 @@ def approve_rest(request: HttpRequest, project_id: int) -> HttpResponse:
     status = render_to_string(
         "review/_bulk_status.html", {"summary": summary, "problem": problem if failed else ""}
     )
-    return HttpResponse(status + "".join(fragments))
+    return HttpResponse(status + "".join(fragments) + _counts_html(request, project, ids))

@@ -211,3 +211,44 @@ def test_on_a_phone_the_cards_stack_and_are_decided_with_the_buttons(
     expect(card(phone_page, 1).locator(".verdict")).to_contain_text("Approve")
     decisions = dict(Review.objects.values_list("submission_id", "decision"))
     assert decisions == {subs[0].pk: "approve", subs[1].pk: "reject"}
+
+
+def test_the_counters_follow_each_decision_without_a_reload(
+    page, browser_login, make_project, make_user, do_work, worker
+):
+    project = make_project(items=6)
+    for _ in range(5):
+        do_work(project, worker)
+    browser_login(page, make_user(reviewer=True))
+    page.goto(f"/review/projects/{project.pk}/")
+    page.evaluate("window.stillTheSamePage = true")
+    waiting = page.locator("#batch-waiting")
+    history = page.locator("#batch-history")
+    expect(waiting).to_have_text("5 answers waiting in this project")
+    expect(history.locator("[data-count=approve]")).to_have_text("0 approved")
+
+    page.keyboard.press("a")
+    expect(waiting).to_have_text("4 answers waiting in this project")
+    expect(history.locator("[data-count=approve]")).to_have_text("1 approved")
+
+    expect(card(page, 2)).to_have_class(re.compile(r"\bcurrent\b"))
+    page.keyboard.press("r")
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(waiting).to_have_text("3 answers waiting in this project")
+    expect(history.locator("[data-count=reject]")).to_have_text("1 rejected")
+
+    expect(card(page, 3)).to_have_class(re.compile(r"\bcurrent\b"))
+    page.keyboard.press("e")
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    expect(waiting).to_have_text("2 answers waiting in this project")
+    expect(history.locator("[data-count=return]")).to_have_text("1 returned")
+
+    expect(card(page, 4)).to_have_class(re.compile(r"\bcurrent\b"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Shift+A")
+    expect(waiting).to_have_text("0 answers waiting in this project")
+    expect(history.locator("[data-count=approve]")).to_have_text("3 approved")
+    expect(page.locator("#batch-done")).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage") is True

@@ -202,7 +202,9 @@ def test_approve_rest_approves_undecided_answers_and_skips_decided_ones(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Approved 3 answers." in html
-    assert html.count('hx-swap-oob="true"') == 4
+    # One decision area per answer of this project, and the two counters.
+    assert html.count('class="rcard-actions"') == 4
+    assert html.count('hx-swap-oob="true"') == 4 + 2
     decisions = dict(Review.objects.values_list("submission_id", "decision"))
     assert decisions == {
         subs[0].pk: "reject",
