@@ -30,6 +30,12 @@ class EntryOut(Schema):
     kind: str
     memo: str
     created_at: datetime
+    # A line about one answer names it as GET /assignments does (the assignment's id), and
+    # the version paid; both null for other lines. statement: the line in the request's
+    # language, with the answer's number (the stored memo of older lines has the version's).
+    answer_id: int | None = None
+    submission_id: int | None = None
+    statement: str = ""
 
 
 class PayoutIn(Schema):

@@ -3,6 +3,11 @@
 The memo stored with a transaction is a record (English, never edited). What the event was
 is also in its unique key ("submission:51:reward", "payout:3:paid", ...), so a statement
 reads the key and words it in the active language; a key of no known form shows the memo.
+
+An answer is named by its assignment's number, as the worker sees it in My work (one
+assignment per worker and item; its revisions are submissions of the same assignment). The
+keys of answer events hold the submission instead (each revision is reviewed and paid on
+its own), so the caller passes the assignment it belongs to (``answer``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"topup:.*"), "topup"),
 ]
 BEYOND_ESCROW = " (beyond escrow)"  # appended to a payment's memo when escrow ran short
+# Events about one answer: the key's id is a submission, the line names its assignment.
+ANSWER_EVENTS = ("reward", "review", "bonus")
 
 
 # Worded when a line is shown (gettext then), only the one a line needs.
@@ -50,17 +57,40 @@ def _worded(event: str, part: dict[str, str]) -> str:
     return _(_TEXTS[event]) % part
 
 
-def statement_line(*, key: str, memo: str) -> str:
-    """What a transaction was, worded in the active language (its memo when unknown)."""
+def _event(key: str) -> tuple[str, dict[str, str]] | None:
     for pattern, event in _PATTERNS:
         match = pattern.fullmatch(key or "")
         if match:
-            part = match.groupdict()
-            if event == "topup":  # the operator's reference, as the memo keeps it
-                part["ref"] = memo.removeprefix("top-up").strip()
-            text = _worded(event, part)
-            if memo.endswith(BEYOND_ESCROW):
-                beyond = _("beyond escrow")
-                text += f" ({beyond})"
-            return text
-    return memo
+            return event, match.groupdict()
+    return None
+
+
+def answer_event(key: str) -> tuple[str, int] | None:
+    """("reward" | "review" | "bonus", submission id) for a key about one answer, else None."""
+    found = _event(key)
+    if found is None or found[0] not in ANSWER_EVENTS:
+        return None
+    return found[0], int(found[1]["id"])
+
+
+def statement_line(*, key: str, memo: str, answer: int | None = None) -> str:
+    """What a transaction was, worded in the active language (its memo when unknown).
+
+    ``answer``: the assignment an answer event's submission belongs to; without it such a
+    line shows its memo, since the submission's number is not the one the worker knows.
+    """
+    found = _event(key)
+    if found is None:
+        return memo
+    event, part = found
+    if event in ANSWER_EVENTS:
+        if answer is None:
+            return memo
+        part["id"] = str(answer)
+    if event == "topup":  # the operator's reference, as the memo keeps it
+        part["ref"] = memo.removeprefix("top-up").strip()
+    text = _worded(event, part)
+    if memo.endswith(BEYOND_ESCROW):
+        beyond = _("beyond escrow")
+        text += f" ({beyond})"
+    return text

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from .memos import answer_event, statement_line
 from .models import Account, AccountKind, LedgerEntry, Payout
 
 
@@ -26,12 +27,16 @@ def balance_summary(*, user: Any) -> dict[str, Any]:
 
 
 def ledger_history(*, account: Account | None, before: int = 0, limit: int = 100) -> list[dict]:
+    """An account's entries, newest first. A line about one answer also names it as the
+    worker knows it: ``answer_id`` (its assignment, as in My work) beside ``submission_id``
+    (the version that was paid); both None for other lines. ``statement``: the line worded
+    in the active language."""
     if account is None:
         return []
     qs = LedgerEntry.objects.filter(account=account)
     if before:
         qs = qs.filter(pk__lt=before)
-    return [
+    rows = [
         {
             "id": e.pk,
             "amount": e.amount,
@@ -42,6 +47,27 @@ def ledger_history(*, account: Account | None, before: int = 0, limit: int = 100
         }
         for e in qs.select_related("transaction").order_by("-pk")[: max(1, min(limit, 500))]
     ]
+    _name_answers(rows)
+    return rows
+
+
+def _name_answers(rows: list[dict]) -> None:
+    """Add answer_event, submission_id, answer_id and statement to ledger history rows."""
+    from datadam.work.models import Submission
+
+    events = {i: answer_event(row["key"]) for i, row in enumerate(rows)}
+    wanted = {found[1] for found in events.values() if found}
+    assignments = dict(
+        Submission.objects.filter(pk__in=wanted).values_list("pk", "assignment_id")
+    ) if wanted else {}
+    for i, row in enumerate(rows):
+        found = events[i]
+        row["answer_event"] = found[0] if found else ""
+        row["submission_id"] = found[1] if found else None
+        row["answer_id"] = assignments.get(found[1]) if found else None
+        row["statement"] = statement_line(
+            key=row["key"], memo=row["memo"], answer=row["answer_id"]
+        )
 
 
 # --- The worker's earnings page -------------------------------------------------------------

@@ -175,7 +175,7 @@ def skill_bonus_pay(*, assignment: Any, submission: Any, actor: Any) -> int:
             legs=[(organization_account(project.organization), -amount),
                   (worker_account(assignment.worker), amount)],
             actor=actor, project_id=project.pk,
-            memo=f"skill bonus {tier.bonus_percent}% for answer #{submission.pk}",
+            memo=f"skill bonus {tier.bonus_percent}% for answer #{assignment.pk}",
         )
     except InsufficientFunds:
         audit_record(

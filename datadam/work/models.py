@@ -15,7 +15,8 @@ class AssignmentStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     EXPIRED = "expired", _("Expired")
-    RELEASED = "released", _("Skipped")
+    RELEASED = "released", _("Skipped")  # the worker skipped the item
+    STOPPED = "stopped", _("Stopped")  # the worker left it with "Stop for now"
 
 
 # Statuses that hold one of the item's answer slots.

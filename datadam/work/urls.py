@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<int:project_id>/task/skip/", views.task_skip, name="work_task_skip"),
     path("projects/<int:project_id>/task/stop/", views.task_stop, name="work_task_stop"),
     path("mine/", views.mine, name="work_mine"),
+    path("mine/<int:assignment_id>/", views.answer, name="work_answer"),
     path("assignments/<int:assignment_id>/revise/", views.revise, name="work_revise"),
     path("earnings/", rewards_views.earnings, name="work_earnings"),
 ]

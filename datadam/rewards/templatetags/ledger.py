@@ -30,5 +30,7 @@ def ledger_kind(code: str) -> str:
 
 @register.filter
 def statement_line(entry: dict) -> str:
-    """A ledger history row (``key`` and ``memo``) worded in the active language."""
-    return _statement_line(key=entry.get("key", ""), memo=entry.get("memo", ""))
+    """A ledger history row (``key``, ``memo``, ``answer_id``) worded in the active language."""
+    return _statement_line(
+        key=entry.get("key", ""), memo=entry.get("memo", ""), answer=entry.get("answer_id")
+    )

@@ -129,8 +129,13 @@ def _store_submission(
     return submission, extra
 
 
-def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
-    """The worker skips a leased item; its slot goes to someone else, never back to them."""
+def assignment_release(*, worker: Any, assignment_id: int, stop: bool = False) -> Assignment:
+    """The worker skips a leased item; its slot goes to someone else, never back to them.
+
+    With ``stop`` the worker is leaving ("Stop for now") rather than skipping this item: the
+    same for the item and the quality rules (an item given back unanswered either way), but
+    recorded as ``stopped``, so My work can say which the worker did.
+    """
     _require_worker(worker)
     with transaction.atomic():
         assignment = _own_assignment(worker, assignment_id, lock=True)
@@ -139,14 +144,14 @@ def assignment_release(*, worker: Any, assignment_id: int) -> Assignment:
                 gettext("assignment is %(status)s, not in progress")
                 % {"status": assignment.status}
             )
-        assignment.status = AssignmentStatus.RELEASED
+        assignment.status = AssignmentStatus.STOPPED if stop else AssignmentStatus.RELEASED
         assignment.finished_at = timezone.now()
         assignment.save(update_fields=["status", "finished_at"])
         slot_return(item_id=assignment.item_id, project_id=assignment.project_id)
         quality.on_skip(assignment=assignment, rules=assignment.project.rules_on)
         audit_record(
             actor=worker,
-            action="assignment.release",
+            action="assignment.stop" if stop else "assignment.release",
             target=assignment,
             project_id=assignment.project_id,
         )

@@ -4,11 +4,12 @@ Views stay thin: they parse the request, call work.services / work.selectors (th
 the API calls) and render; a DomainError becomes a message on the page, never a 500.
 """
 
-from .mywork import mine, revise
+from .mywork import answer, mine, revise
 from .projects import feed, project_detail
 from .task import task_page, task_skip, task_stop, task_submit
 
 __all__ = [
+    "answer",
     "feed",
     "mine",
     "project_detail",

@@ -1,4 +1,5 @@
-"""My work: every assignment with its state and the reviewer's notes; revising returned work."""
+"""My work: every assignment with its state and the reviewer's notes, one answer on its own
+page (where ledger lines lead), revising returned work."""
 
 from __future__ import annotations
 
@@ -38,10 +39,21 @@ FILTERS = [
     (AssignmentStatus.REJECTED, gettext_lazy("Rejected")),
     (AssignmentStatus.LEASED, gettext_lazy("In progress")),
     (AssignmentStatus.RELEASED, gettext_lazy("Skipped")),
+    (AssignmentStatus.STOPPED, gettext_lazy("Stopped")),
     (AssignmentStatus.EXPIRED, gettext_lazy("Expired")),
 ]
 # States whose card shows the reviewer's reason and comment.
 WITH_NOTES = {AssignmentStatus.RETURNED, AssignmentStatus.REJECTED}
+# What the worker (or the clock) did with an item they gave back unanswered.
+LEFT_NOTES = {
+    AssignmentStatus.RELEASED: gettext_lazy("You skipped this item; it went to another worker."),
+    AssignmentStatus.STOPPED: gettext_lazy(
+        "You stopped here with “Stop for now”; the item went back to the pool."
+    ),
+    AssignmentStatus.EXPIRED: gettext_lazy(
+        "Time ran out before an answer was sent; the item went back to the pool."
+    ),
+}
 
 
 def reason_text(code: str) -> str:
@@ -49,6 +61,37 @@ def reason_text(code: str) -> str:
     if code in ReasonCode.values:
         return str(ReasonCode(code).label)
     return code
+
+
+def answer_cards(assignments: list[Any]) -> list[dict[str, Any]]:
+    """What My work shows of each assignment: its state, the answer, the reviewer's notes."""
+    ids = [a.pk for a in assignments]
+    reviews = latest_reviews(assignment_ids=[a.pk for a in assignments if a.status in WITH_NOTES])
+    answers = latest_submissions(assignment_ids=ids)
+    cards: list[dict[str, Any]] = []
+    for a in assignments:
+        review = reviews.get(a.pk)
+        sub = answers.get(a.pk)
+        cards.append({
+            "a": a,
+            "status_label": AssignmentStatus(a.status).label,
+            "left_note": LEFT_NOTES.get(a.status, ""),
+            "review_template": get_kind(a.project.kind).review_template,
+            "answer": sub.answer if sub else None,
+            "review": review,
+            "reason": reason_text(review.reason_code) if review else "",
+        })
+    return cards
+
+
+@worker_required
+def answer(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """One answer of the worker's, as My work shows it: where a ledger line about it leads."""
+    try:
+        assignment = worker_assignment(worker=request.user, assignment_id=assignment_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "work/answer.html", {"row": answer_cards([assignment])[0]})
 
 
 @worker_required
@@ -62,21 +105,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                           after=before, limit=PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    ids = [a.pk for a in rows]
-    reviews = latest_reviews(assignment_ids=[a.pk for a in rows if a.status in WITH_NOTES])
-    answers = latest_submissions(assignment_ids=ids)
-    items: list[dict[str, Any]] = []
-    for a in rows:
-        review = reviews.get(a.pk)
-        sub = answers.get(a.pk)
-        items.append({
-            "a": a,
-            "status_label": AssignmentStatus(a.status).label,
-            "review_template": get_kind(a.project.kind).review_template,
-            "answer": sub.answer if sub else None,
-            "review": review,
-            "reason": reason_text(review.reason_code) if review else "",
-        })
+    items = answer_cards(rows)
 
     def href(**params: Any) -> str:
         query = urlencode({k: v for k, v in params.items() if v})

@@ -199,7 +199,7 @@ def task_stop(request: HttpRequest, project_id: int) -> HttpResponse:
     ).values_list("pk", flat=True).first()
     if held:
         try:
-            assignment_release(worker=request.user, assignment_id=held)
+            assignment_release(worker=request.user, assignment_id=held, stop=True)
         except DomainError:
             pass  # answered or expired in the meantime: nothing is held any more
     messages.info(request, _("Stopped for now. Your answers are saved; the open item went "

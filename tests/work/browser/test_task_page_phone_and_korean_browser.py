@@ -31,7 +31,7 @@ def test_phone_worker_answers_by_tapping_and_stops_for_now(
     expect(page.locator(".messages")).to_contain_text("Stopped for now")
     assert list(
         Assignment.objects.filter(worker=worker).order_by("pk").values_list("status", flat=True)
-    ) == [AssignmentStatus.SUBMITTED, AssignmentStatus.RELEASED]
+    ) == [AssignmentStatus.SUBMITTED, AssignmentStatus.STOPPED]
     assert Submission.objects.get().answer == {"label": "neu"}
 
 

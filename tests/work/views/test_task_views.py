@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from datadam.projects.models import Item
 from datadam.projects.services import project_close, project_pause
 from datadam.work.models import Assignment, AssignmentStatus, Submission
 
@@ -119,13 +120,15 @@ def test_skip_releases_the_item_and_shows_another(client, start):
     assert Submission.objects.count() == 0
 
 
-def test_stop_for_now_releases_the_item_and_goes_back_to_the_feed(client, start):
+def test_stop_for_now_gives_the_item_back_as_stopped_and_goes_back_to_the_feed(client, start):
     project, task = start(items=3)
     response = client.post(
         f"/work/projects/{project.pk}/task/stop/", {"assignment": task["assignment"]}
     )
     assert response.status_code == 302 and response.url == "/work/"
-    assert Assignment.objects.get(pk=task["assignment"]).status == AssignmentStatus.RELEASED
+    assert Assignment.objects.get(pk=task["assignment"]).status == AssignmentStatus.STOPPED
+    item_id = Assignment.objects.get(pk=task["assignment"]).item_id
+    assert Item.objects.get(pk=item_id).slots_open == 1  # its slot is back for someone else
     assert "Stopped for now" in client.get("/work/").content.decode()
 
 
