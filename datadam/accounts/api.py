@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
+
+from datadam.errors import PermissionDenied
 
 from . import services
 from .models import ApiToken, Membership
@@ -47,6 +50,37 @@ class MeOut(Schema):
     role: str
     is_reviewer: bool
     organizations: list[OrganizationOut]
+
+
+class ProfileOut(Schema):
+    """A worker's profile. Languages are ISO 639-1 codes (``ko``, ``en``); the native one is
+    never listed among the others."""
+
+    display_name: str
+    birth_year: int | None = None
+    gender: str = ""
+    region: str = ""
+    native_language: str = ""
+    other_languages: list[str] = []
+    occupation: str = ""
+    devices: list[str] = []
+    attributes: dict[str, str] = {}
+
+
+class ProfileIn(Schema):
+    """The fields to change; the ones left out stay as they are."""
+
+    model_config = {"extra": "forbid"}
+
+    display_name: str | None = None
+    birth_year: int | None = None
+    gender: str | None = None
+    region: str | None = None
+    native_language: str | None = None
+    other_languages: list[str] | None = None
+    occupation: str | None = None
+    devices: list[str] | None = None
+    attributes: dict[str, str] | None = None
 
 
 class TokenInfoOut(Schema):
@@ -139,3 +173,36 @@ def set_active(request: HttpRequest, user_id: int, payload: FlagIn):
     return services.user_set_active(
         operator=request.auth, user_id=user_id, active=payload.value, reason=payload.reason
     )
+
+
+def _profile_out(user) -> dict:
+    from .models import WorkerProfile
+
+    profile = WorkerProfile.objects.filter(user=user).first() or WorkerProfile(user=user)
+    return {
+        "display_name": user.display_name, "birth_year": profile.birth_year,
+        "gender": profile.gender, "region": profile.region,
+        "native_language": profile.native_language,
+        "other_languages": list(profile.other_languages or []),
+        "occupation": profile.occupation, "devices": list(profile.devices or []),
+        "attributes": dict(profile.attributes or {}),
+    }
+
+
+@router.get("/me/profile", response=ProfileOut)
+def my_profile(request: HttpRequest):
+    """The caller's worker profile (empty fields until filled in; workers only)."""
+    if not request.auth.is_worker:
+        raise PermissionDenied(gettext("only workers have a worker profile"))
+    return _profile_out(request.auth)
+
+
+@router.patch("/me/profile", response=ProfileOut)
+def update_my_profile(request: HttpRequest, payload: ProfileIn):
+    """Change the caller's worker profile: only the fields sent change."""
+    fields = payload.dict(exclude_unset=True)
+    # null clears a field: to its empty value (a null birth year is "not given").
+    empty = {"other_languages": [], "devices": [], "attributes": {}, "birth_year": None}
+    fields = {k: empty.get(k, "") if v is None else v for k, v in fields.items()}
+    services.profile_update(user=request.auth, **fields)
+    return _profile_out(request.auth)

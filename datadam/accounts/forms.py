@@ -8,10 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .languages import language_choices
 from .models import WorkerProfile
+from .services import FIELD_ATTRIBUTES
 
-LANGUAGE_CHOICES = [("ko", "한국어"), ("en", "English"), ("ja", "日本語"), ("zh", "中文"),
-                    ("vi", "Tiếng Việt"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch")]
+
+def language_list(**attrs: str) -> forms.CheckboxSelectMultiple:
+    """Every language as a checkbox, in a scrolling box (``div.language-list``)."""
+    return forms.CheckboxSelectMultiple(attrs={"class": "language-list", **attrs})
+
+
+def _native_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *language_choices()]
+
+
 DEVICE_CHOICES = [("android", _("Android phone")), ("iphone", _("iPhone")),
                   ("desktop", _("Desktop or laptop")), ("tablet", _("Tablet")),
                   ("camera", _("Phone camera")), ("microphone", _("Microphone"))]
@@ -68,9 +78,11 @@ class ProfileForm(forms.Form):
                                required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=100,
                              help_text=_("e.g. Seoul, Busan, California"))
-    languages = forms.MultipleChoiceField(label=_("Languages you read and write well"),
-                                          choices=LANGUAGE_CHOICES, required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    native_language = forms.ChoiceField(label=_("Native language"), choices=_native_choices,
+                                        required=False)
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages you read and write well"), choices=language_choices,
+        required=False, widget=language_list())
     occupation = forms.CharField(label=_("Occupation"), required=False, max_length=100)
     devices = forms.MultipleChoiceField(label=_("Devices you can work on"),
                                         choices=DEVICE_CHOICES, required=False,
@@ -86,6 +98,11 @@ class ProfileForm(forms.Form):
             raise forms.ValidationError(_("You must be at least 14 years old."))
         return year
 
+    def clean_other_languages(self) -> list[str]:
+        """The native language is not "other": ticking it too is the same as not."""
+        native = self.cleaned_data.get("native_language")
+        return [c for c in self.cleaned_data.get("other_languages") or [] if c != native]
+
     def clean_attributes(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for number, line in enumerate((self.cleaned_data.get("attributes") or "").splitlines(), 1):
@@ -98,6 +115,10 @@ class ProfileForm(forms.Form):
             name, value = line.split("=", 1)
             if not name.strip():
                 raise forms.ValidationError(_("Line %(n)s: the name is empty.") % {"n": number})
+            if name.strip().casefold() in FIELD_ATTRIBUTES:
+                raise forms.ValidationError(
+                    _("Line %(n)s: choose your languages in the fields above, not as an "
+                      "attribute.") % {"n": number})
             out[name.strip()[:50]] = value.strip()[:200]
         return out
 

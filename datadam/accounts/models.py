@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .languages import language_choices
+
 
 class Role(models.TextChoices):
     CLIENT = "client", _("Client")
@@ -119,7 +121,10 @@ class ApiToken(models.Model):
 class WorkerProfile(models.Model):
     """What a worker tells about themselves; projects filter on it.
 
-    ``attributes`` holds free attributes a project may ask for (e.g. {"dialect": "Busan"}).
+    Languages are ISO 639-1 codes from ``languages.LANGUAGE_CODES``: ``native_language`` one
+    (or none), ``other_languages`` those the worker also reads and writes well (never the
+    native one). ``attributes`` holds free attributes a project may ask for (e.g.
+    {"dialect": "Busan"}).
     """
 
     class Gender(models.TextChoices):
@@ -132,11 +137,18 @@ class WorkerProfile(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
-    languages = models.JSONField(default=list, blank=True)
+    native_language = models.CharField(max_length=8, blank=True, choices=language_choices)
+    other_languages = models.JSONField(default=list, blank=True)
     occupation = models.CharField(max_length=100, blank=True)
     devices = models.JSONField(default=list, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def languages_known(self) -> tuple[str, ...]:
+        """Every language the worker knows: the native one first, then the others."""
+        native = (self.native_language,) if self.native_language else ()
+        return (*native, *(c for c in self.other_languages or () if c != self.native_language))
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"

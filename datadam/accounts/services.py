@@ -220,14 +220,40 @@ def login_succeeded(*, email: str) -> None:
     LoginAttempt.objects.filter(email=(email or "").strip().lower()).delete()
 
 
+#: Profile facts that are real fields now, refused as free attributes (lower case).
+FIELD_ATTRIBUTES = frozenset({"native_language", "languages", "other_languages"})
+
+
+def _check_languages(fields: dict[str, Any]) -> None:
+    """Languages are known ISO 639-1 codes; the native one is never also "other" (dropped)."""
+    from .languages import is_language
+
+    native = fields.get("native_language")
+    if native is not None and native != "" and not is_language(native):
+        raise InvalidInput(gettext("native_language: %(code)r is not a language code such as "
+                                   "ko or en") % {"code": native})
+    others = fields.get("other_languages")
+    if others is None:
+        return
+    if not isinstance(others, list | tuple) or len(others) > 50:
+        raise InvalidInput(gettext("other_languages must be a list of at most 50 language codes"))
+    wrong = [c for c in others if not is_language(c)]
+    if wrong:
+        raise InvalidInput(gettext("other_languages: %(codes)s are not language codes such as "
+                                   "ko or en") % {"codes": ", ".join(map(repr, wrong))})
+    if native is None:
+        return
+    fields["other_languages"] = [c for c in dict.fromkeys(others) if c != native]
+
+
 def profile_update(*, user: Any, **fields: Any) -> Any:
     """A worker fills in their profile (attributes that projects may filter on)."""
     from .models import WorkerProfile
 
     if not user.is_worker:
         raise PermissionDenied(gettext("only workers have a worker profile"))
-    allowed = {"birth_year", "gender", "region", "languages", "occupation", "devices",
-               "attributes", "display_name"}
+    allowed = {"birth_year", "gender", "region", "native_language", "other_languages",
+               "occupation", "devices", "attributes", "display_name"}
     unknown = set(fields) - allowed
     if unknown:
         raise InvalidInput(
@@ -237,6 +263,13 @@ def profile_update(*, user: Any, **fields: Any) -> Any:
     year = fields.get("birth_year")
     if year is not None and not (1900 <= int(year) <= timezone.now().year - 14):
         raise InvalidInput(gettext("birth year must be a year at least 14 years ago"))
+    if "gender" in fields and fields["gender"] not in WorkerProfile.Gender.values:
+        raise InvalidInput(gettext("gender must be one of: %(values)s")
+                           % {"values": ", ".join(repr(v) for v in WorkerProfile.Gender.values)})
+    for name in ("region", "occupation"):
+        if len(str(fields.get(name) or "")) > 100:
+            raise InvalidInput(gettext("%(name)s must be at most 100 characters") % {"name": name})
+    _check_languages(fields)
     with transaction.atomic():
         if "display_name" in fields:
             user.display_name = str(fields.pop("display_name"))[:100]

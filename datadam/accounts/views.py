@@ -19,13 +19,16 @@ from .models import ApiToken, Membership, Role, WorkerProfile
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to where its work is; visitors see what the platform is."""
+    """Send each role to where its work is (a reviewer's is the review queue); visitors see
+    what the platform is."""
     user = request.user
     if user.is_authenticated:
         if user.is_operator:
             return redirect("/ops/payouts/")
         if user.is_client:
             return redirect("/console/")
+        if user.is_reviewer:
+            return redirect("/review/")
         return redirect("/work/")
     return render(request, "home.html")
 
@@ -75,7 +78,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     if current:
         initial.update(
             birth_year=current.birth_year, gender=current.gender, region=current.region,
-            languages=current.languages, occupation=current.occupation, devices=current.devices,
+            native_language=current.native_language,
+            other_languages=current.other_languages, occupation=current.occupation,
+            devices=current.devices,
             attributes="\n".join(f"{k}={v}" for k, v in current.attributes.items()),
         )
     form = ProfileForm(request.POST or None, initial=initial)

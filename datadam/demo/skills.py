@@ -25,11 +25,10 @@ from datadam.work.services import assignment_claim, assignment_submit
 from .media import SHAPES, save_shape
 
 PROFILES = [
-    {"languages": ["ko", "en"], "region": "Seoul", "occupation": "designer",
-     "attributes": {"native_language": "ko"}},
-    {"languages": ["ko"], "region": "Busan", "occupation": "doctor",
-     "attributes": {"native_language": "ko"}},
-    {"languages": ["en"], "region": "Incheon", "occupation": "student"},
+    {"native_language": "ko", "other_languages": ["en"], "region": "Seoul",
+     "occupation": "designer"},
+    {"native_language": "ko", "region": "Busan", "occupation": "doctor"},
+    {"native_language": "en", "region": "Incheon", "occupation": "student"},
 ]
 QUERY = "careful, visually sharp, Korean native, has done boxes before"
 

@@ -10,7 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datadam.accounts.forms import DEVICE_CHOICES, LANGUAGE_CHOICES
+from datadam.accounts.forms import DEVICE_CHOICES
+from datadam.accounts.languages import language_choices as LANGUAGE_CHOICES
 from datadam.accounts.models import WorkerProfile
 from datadam.kinds import all_kinds
 

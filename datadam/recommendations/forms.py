@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from datadam.accounts.forms import LANGUAGE_CHOICES
+from datadam.accounts.languages import language_choices as LANGUAGE_CHOICES
 
 from .reasons import MAX_REASONS, reason_clean
 

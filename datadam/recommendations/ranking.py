@@ -113,9 +113,8 @@ def _score_one(
     if profile is None:
         return 0.0, {"code": "no_profile"}
     if c.name == "language":
-        langs = profile.languages or []
-        native = str((profile.attributes or {}).get("native_language", "")).casefold()
-        if c.native and native == c.value:
+        langs = profile.languages_known
+        if c.native and profile.native_language == c.value:
             return 1.0, {"code": "native", "lang": c.value}
         if c.value in langs:
             return (0.5 if c.native else 1.0), {"code": "speaks", "lang": c.value}

@@ -201,6 +201,13 @@ CASES: dict[str, Case] = {
     ),
     "GET /api/v1/me": Case("get", lambda w: "me", signed_in(200)),
     "GET /api/v1/me/tokens": Case("get", lambda w: "me/tokens", signed_in(200)),
+    "GET /api/v1/me/profile": Case(
+        "get", lambda w: "me/profile", signed_in(403, worker=200, reviewer=200)
+    ),
+    "PATCH /api/v1/me/profile": Case(
+        "patch", lambda w: "me/profile", signed_in(403, worker=200, reviewer=200),
+        body=lambda w, role: {"native_language": "ko", "region": "Seoul"},
+    ),
     "DELETE /api/v1/me/tokens/{token_id}": Case(
         "delete", lambda w: f"me/tokens/{w.worker_token}", signed_in(404, worker=204)
     ),

@@ -19,15 +19,15 @@ def test_worker_signs_up_fills_profile_and_sees_the_task_feed(page):
     page.wait_for_url("**/accounts/profile/")
     page.fill("input[name=birth_year]", "1999")
     page.fill("input[name=region]", "Seoul")
-    page.check("input[name=languages][value=ko]")
+    page.select_option("select[name=native_language]", "ko")
+    page.check("input[name=other_languages][value=en]")
     page.check("input[name=devices][value=android]")
     page.fill("textarea[name=attributes]", "dialect=Busan")
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("text=Profile saved.")
     profile = WorkerProfile.objects.get(user__email="new.worker@example.test")
-    assert (profile.region, profile.languages, profile.attributes) == (
-        "Seoul", ["ko"], {"dialect": "Busan"}
-    )
+    assert (profile.region, profile.native_language, profile.other_languages,
+            profile.attributes) == ("Seoul", "ko", ["en"], {"dialect": "Busan"})
 
 
 def test_signup_with_a_taken_email_shows_a_form_error(page, make_user):
@@ -88,9 +88,13 @@ def test_worker_signs_up_and_fills_the_profile_in_korean(ko_page, make_user):
     expect(page.locator("main")).to_contain_text("출생 연도")
     page.fill("input[name=birth_year]", "1999")
     page.fill("input[name=region]", "서울")
+    # Languages are named in the page's language, with their own names beside them.
+    page.select_option("select[name=native_language]", label="한국어")
+    expect(page.locator("label", has=page.locator("input[value=ja]"))).to_contain_text("일본어")
     page.click("form.stack button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("프로필을 저장했습니다.")
     nav = page.get_by_role("navigation", name="주 메뉴")
     for label in ("작업", "내 작업", "수익", "자격", "프로필"):
         expect(nav.get_by_role("link", name=label, exact=True)).to_have_count(1)
-    assert WorkerProfile.objects.get(user__email="new.worker@example.test").region == "서울"
+    profile = WorkerProfile.objects.get(user__email="new.worker@example.test")
+    assert (profile.region, profile.native_language) == ("서울", "ko")

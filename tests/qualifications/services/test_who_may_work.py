@@ -65,7 +65,7 @@ def test_the_claim_check_is_one_query(worker, operator, gated, make_project, qua
         assert claim_refusals(worker=worker, project_id=open_project.pk) == []
     services.qualification_grant(actor=operator, qualification_id=qualification.pk,
                                  email=worker.email, level=3)
-    profile_update(user=worker, languages=["ko"], region="Seoul")
+    profile_update(user=worker, native_language="ko", region="Seoul")
     with django_assert_num_queries(1):
         assert claim_refusals(worker=worker, project_id=gated.pk) == []
 
@@ -78,7 +78,7 @@ def test_profile_conditions_are_read_in_the_claim_query(client_org, make_project
                               attributes={"dialect": "Busan"})
     assert len(claim_refusals(worker=worker, project_id=project.pk)) == 6
     profile_update(user=worker, birth_year=1990, gender="female", region="seoul",
-                   languages=["en", "ko"], devices=["microphone"],
+                   native_language="en", other_languages=["ko"], devices=["microphone"],
                    attributes={"dialect": "Busan"})
     assert claim_refusals(worker=worker, project_id=project.pk) == []
     assert assignment_claim(worker=worker, project_id=project.pk) is not None

@@ -21,8 +21,7 @@ def test_client_recommends_and_invites_then_worker_accepts(
     worker = make_user(Role.WORKER)
     worker.display_name = "Min-ji"
     worker.save()
-    WorkerProfile.objects.create(user=worker, languages=["ko"],
-                                 attributes={"native_language": "ko"})
+    WorkerProfile.objects.create(user=worker, native_language="ko")
     for _ in range(4):
         s = do_work(history, worker)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")

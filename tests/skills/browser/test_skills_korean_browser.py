@@ -32,8 +32,7 @@ def test_skills_talent_and_review_check_pages_render_in_korean(
     skilled = make_user(Role.WORKER)
     skilled.display_name = "Min-ji"
     skilled.save()
-    WorkerProfile.objects.create(user=skilled, languages=["ko"],
-                                 attributes={"native_language": "ko"})
+    WorkerProfile.objects.create(user=skilled, native_language="ko")
     for _ in range(4):
         s = do_work(history, skilled)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")

@@ -29,10 +29,10 @@ def crowd(make_project, mark_gold, make_user, do_work, reviewer, client_org):
     history = make_project(items=8, overlap=2)
     project_skills_set(user=client_org[0], project_id=history.pk, tags=["boxes"])
     good, sloppy, fresh = (make_user(Role.WORKER) for _ in range(3))
-    WorkerProfile.objects.create(user=good, languages=["ko", "en"], region="Seoul",
-                                 attributes={"native_language": "ko"})
-    WorkerProfile.objects.create(user=sloppy, languages=["en"], region="Seoul")
-    WorkerProfile.objects.create(user=fresh, languages=["ko"], region="Busan")
+    WorkerProfile.objects.create(user=good, native_language="ko", other_languages=["en"],
+                                 region="Seoul")
+    WorkerProfile.objects.create(user=sloppy, other_languages=["en"], region="Seoul")
+    WorkerProfile.objects.create(user=fresh, other_languages=["ko"], region="Busan")
     for _ in range(8):
         s = do_work(history, good)
         review_decide(reviewer=reviewer, submission_id=s.pk, decision="approve")

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def korean_worker(make_user):
     worker = make_user(Role.WORKER)
-    WorkerProfile.objects.create(user=worker, languages=["ko", "en"], region="Seoul",
-                                 attributes={"native_language": "ko"})
+    WorkerProfile.objects.create(user=worker, native_language="ko", other_languages=["en"],
+                                 region="Seoul")
     return worker
 
 
