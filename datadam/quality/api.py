@@ -14,7 +14,7 @@ from datadam.errors import ErrorOut, InvalidInput
 from datadam.projects.api import ImportOut
 
 from . import services
-from .selectors import appeals_queue, my_quality, project_quality
+from .selectors import appeals_queue, my_quality, policy_warnings, project_quality
 
 router = Router(tags=["quality"])
 
@@ -35,6 +35,10 @@ class PolicyOut(Schema):
     gold_pause_hours: int
     gold_funded: int
     gold_left: int
+
+
+class PolicySetOut(PolicyOut):
+    warnings: list[str]  # valid but probably not what was meant, and what to do about it
 
 
 class QualityRuleIn(Schema):
@@ -94,6 +98,7 @@ class WorkerScoreOut(Schema):
 
 class ProjectQualityOut(Schema):
     policy: PolicyOut
+    warnings: list[str]
     rules: list[QualityRuleOut]
     gold_items: int
     workers: list[WorkerScoreOut]
@@ -160,10 +165,16 @@ def project_overview(request: HttpRequest, project_id: int):
     }
 
 
-@router.patch("/projects/{project_id}/quality/policy", response=PolicyOut)
+@router.patch("/projects/{project_id}/quality/policy", response=PolicySetOut)
 def policy_set(request: HttpRequest, project_id: int, payload: PolicyIn):
-    """Set the gold rate (0-50 %), minimum gold answers, threshold (%) and action."""
-    return services.policy_update(user=request.auth, project_id=project_id, **_fields(payload))
+    """Set the gold rate (0-50 %), minimum gold answers, threshold (%) and action.
+
+    ``warnings`` says what the saved policy will not do, e.g. a gold rate while the project
+    has no gold items (no gold is served then), with how to fix it."""
+    policy = services.policy_update(user=request.auth, project_id=project_id,
+                                    **_fields(payload))
+    policy.warnings = policy_warnings(project_id=policy.project_id, gold_rate=policy.gold_rate)
+    return policy
 
 
 @router.post("/projects/{project_id}/gold", response={201: ImportOut, 422: ImportOut | ErrorOut})

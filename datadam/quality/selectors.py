@@ -18,6 +18,25 @@ from .rules import in_force
 LIST_LIMIT = 200
 
 
+def policy_warnings(*, project_id: int, gold_rate: int, gold_items: int | None = None
+                    ) -> list[str]:
+    """What a valid policy will not do as the client may expect, in words with what to do:
+    a gold rate while the project has no gold items serves no gold (``gold_items``: the
+    count, when the caller has it)."""
+    if gold_rate <= 0:
+        return []
+    if gold_items is None:
+        gold_items = Item.objects.filter(project_id=project_id, gold__isnull=False).count()
+    if gold_items:
+        return []
+    return [_(
+        "The gold rate is %(rate)s%%, but this project has no gold items, so no gold "
+        "question is served and nobody is judged by gold. Add gold items with a \"gold\" "
+        "column (the correct answer as JSON) in the item import, or with "
+        "POST /api/v1/projects/%(id)s/gold."
+    ) % {"rate": gold_rate, "id": project_id}]
+
+
 def project_quality(*, user: Any, project_id: int) -> dict[str, Any]:
     """A project's policy, rules, gold items and per-worker scores (its managers only:
     another organization's project is a 404)."""
@@ -30,13 +49,17 @@ def project_quality(*, user: Any, project_id: int) -> dict[str, Any]:
         WorkerQuality.objects.filter(project=project)
         .select_related("worker").order_by("-gold_answered", "worker_id")[:LIST_LIMIT]
     )
+    # The defaults (no gold) until the client saves a policy; a read writes nothing.
+    policy = QualityPolicy.objects.filter(project=project).first() or QualityPolicy(
+        project=project)
+    gold_items = Item.objects.filter(project=project, gold__isnull=False).count()
     return {
         "project": project,
-        # The defaults (no gold) until the client saves a policy; a read writes nothing.
-        "policy": QualityPolicy.objects.filter(project=project).first()
-        or QualityPolicy(project=project),
+        "policy": policy,
+        "warnings": policy_warnings(project_id=project.pk, gold_rate=policy.gold_rate,
+                                    gold_items=gold_items),
         "rules": list(QualityRule.objects.filter(project=project).order_by("pk")),
-        "gold_items": Item.objects.filter(project=project, gold__isnull=False).count(),
+        "gold_items": gold_items,
         "workers": [{"stats": w, "hits": hits.get(w.worker_id, 0)} for w in workers],
         "hits": list(
             RuleHit.objects.filter(source_project=project)

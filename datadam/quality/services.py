@@ -72,7 +72,9 @@ def gold_import(*, user: Any, project_id: int, items: list[Any]) -> ImportReport
                 _("item %(n)s: a gold item needs data and gold (its correct answer)")
                 % {"n": number}
             )
-    return items_import(user=user, project_id=project_id, lines=parse_records(items))
+    return items_import(
+        user=user, project_id=project_id, lines=parse_records(items), numbered="item"
+    )
 
 
 def rule_create(*, user: Any, project_id: int, kind: Any, params: Any = None,

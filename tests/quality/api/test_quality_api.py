@@ -53,6 +53,28 @@ def test_client_sets_policy_rules_and_imports_gold(api, client_org, make_project
                for r in c.get(f"projects/{project.pk}/results").json()["results"])
 
 
+def test_a_gold_rate_without_gold_items_is_saved_with_a_warning_saying_how_to_add_them(
+    api, client_org, make_project
+):
+    user, _org = client_org
+    project = make_project(items=4)
+    c = api(user)
+    r = c.patch(f"projects/{project.pk}/quality/policy", {"gold_rate": 20})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["gold_rate"] == 20
+    [warning] = body["warnings"]
+    assert "no gold items" in warning and f"POST /api/v1/projects/{project.pk}/gold" in warning
+    assert c.get(f"projects/{project.pk}/quality").json()["warnings"] == [warning]
+    assert c.patch(f"projects/{project.pk}/quality/policy",
+                   {"gold_rate": 0}).json()["warnings"] == []
+    c.post(f"projects/{project.pk}/gold", {"items": [{"data": {"text": "g"},
+                                                      "gold": {"label": "pos"}}]})
+    r = c.patch(f"projects/{project.pk}/quality/policy", {"gold_rate": 20})
+    assert r.status_code == 200 and r.json()["warnings"] == []
+    assert c.get(f"projects/{project.pk}/quality").json()["warnings"] == []
+
+
 def test_other_organization_and_workers_get_404(api, make_client_org, make_project, worker):
     project = make_project(items=2)
     rule = api(project.created_by).post(f"projects/{project.pk}/quality/rules",

@@ -34,16 +34,85 @@ def test_client_saves_policy_and_rules_on_the_page(make_project, make_client_org
                      "policy-gold_pause_hours": 5})
     assert r.status_code == 200 and b"errorlist" in r.content
     r = c.post(url, {"rule-kind": "skips", "rule-action": "warn", "rule-pause_hours": 2,
-                     "rule-count": 1})
-    assert r.status_code == 200 and b"count must be" in r.content  # the service's message
+                     "rule-skips_count": 1})
+    assert r.status_code == 200 and b"Enter a whole number from 2 to 1000." in r.content
     r = c.post(url, {"rule-kind": "skips", "rule-action": "warn", "rule-pause_hours": 2,
-                     "rule-count": 4})
+                     "rule-skips_count": 4})
     assert r.status_code == 302
     rule = QualityRule.objects.get()
     assert rule.params == {"count": 4}
     assert c.post(f"{url}rules/{rule.pk}/delete/").status_code == 302
     assert not QualityRule.objects.exists()
     assert _client(make_client_org()[0]).get(url).status_code == 404
+
+
+def _input(html: str, name: str) -> dict[str, str]:
+    """The attributes of the page's input named ``name``."""
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert tag, f"no input {name}"
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag.group(0)))
+
+
+def test_the_add_rule_form_is_filled_in_with_the_defaults_a_rule_would_use(make_project):
+    from datadam.quality.rules import PARAMS
+
+    project = make_project(items=1)
+    html = _client(project.created_by).get(f"/quality/projects/{project.pk}/").content.decode()
+    for kind, spec in PARAMS.items():
+        assert f'data-rule-kind="{kind}"' in html
+        for param, (low, high, default) in spec.items():
+            attrs = _input(html, f"rule-{kind}_{param}")
+            assert (attrs["value"], attrs["placeholder"]) == (str(default), str(default))
+            assert (attrs["min"], attrs["max"]) == (str(low), str(high))
+    assert _input(html, "rule-pause_hours")["value"] == "24"
+
+
+def test_a_rule_is_made_with_exactly_the_numbers_the_form_sent(make_project):
+    project = make_project(items=1)
+    c = _client(project.created_by)
+    r = c.post(f"/quality/projects/{project.pk}/", {
+        "rule-kind": "fast_answers", "rule-action": "pause", "rule-pause_hours": 3,
+        "rule-fast_answers_seconds": 4, "rule-fast_answers_count": 2,
+        "rule-fast_answers_window": 8, "rule-skips_count": 99})
+    assert r.status_code == 302
+    rule = QualityRule.objects.get()
+    assert (rule.kind, rule.params, rule.pause_hours) == (
+        "fast_answers", {"seconds": 4, "count": 2, "window": 8}, 3)
+
+
+@pytest.mark.parametrize("empty", ["rule-fast_answers_seconds", "rule-fast_answers_window",
+                                   "rule-pause_hours"])
+def test_an_empty_number_of_the_chosen_rule_is_a_form_error_not_a_default(make_project, empty):
+    project = make_project(items=1)
+    c = _client(project.created_by)
+    data = {"rule-kind": "fast_answers", "rule-action": "warn", "rule-pause_hours": 24,
+            "rule-fast_answers_seconds": 5, "rule-fast_answers_count": 3,
+            "rule-fast_answers_window": 10, empty: ""}
+    r = c.post(f"/quality/projects/{project.pk}/", data)
+    assert r.status_code == 200 and not QualityRule.objects.exists()
+    html = r.content.decode()
+    field = html[html.index(f'name="{empty}"'):]
+    assert "This field is required." in field[:field.index("</div>")]  # under that field
+
+
+def test_saving_a_gold_rate_without_gold_items_warns_on_the_page(make_project, client_org):
+    from datadam.quality.services import gold_import
+
+    project = make_project(items=4)
+    c = _client(project.created_by)
+    url = f"/quality/projects/{project.pk}/"
+    policy = {"policy-gold_rate": 10, "policy-gold_min_answers": 3, "policy-gold_threshold": 70,
+              "policy-gold_action": "pause", "policy-gold_pause_hours": 5}
+    assert 'data-warning="gold"' not in c.get(url).content.decode()  # no rate, no warning
+    r = c.post(url, policy, follow=True)
+    html = r.content.decode()
+    assert "Policy saved." in html and 'data-warning="gold"' in html
+    assert "this project has no gold items, so no gold question is served" in html
+    assert f"/api/v1/projects/{project.pk}/gold" in html
+    assert f'href="/console/projects/{project.pk}/items/"' in html
+    gold_import(user=client_org[0], project_id=project.pk,
+                items=[{"data": {"text": "g"}, "gold": {"label": "pos"}}])
+    assert 'data-warning="gold"' not in c.get(url).content.decode()
 
 
 def test_worker_appeals_and_operator_lifts(make_project, worker, operator, do_work):
