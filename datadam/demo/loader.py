@@ -18,12 +18,14 @@ from datadam.quality.hooks import Restricted
 from datadam.review.models import Decision
 from datadam.review.services import review_decide
 from datadam.rewards.services import account_topup, payout_request
+from datadam.skills.services import skills_compute
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .media import SHAPES, save_shape
 from .quality import demo_gold, demo_rule_hit
 from .results import demo_results
 from .skills import demo_skills
+from .timings import demo_timings
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -227,6 +229,10 @@ def demo_load(*, verbose: bool = True) -> None:
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     extra = demo_skills(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
                         sentiment=sentiment, truth=truth, sentiment_truth=dict(TEXTS))
+    # Answers were sent the moment they were taken; give them a person's working times, and
+    # measure the skills' speed again from those.
+    demo_timings(rng=rng)
+    skills_compute()
     if verbose:
         _print_accounts()
         print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
