@@ -98,11 +98,6 @@ class ProfileForm(forms.Form):
             raise forms.ValidationError(_("You must be at least 14 years old."))
         return year
 
-    def clean_other_languages(self) -> list[str]:
-        """The native language is not "other": ticking it too is the same as not."""
-        native = self.cleaned_data.get("native_language")
-        return [c for c in self.cleaned_data.get("other_languages") or [] if c != native]
-
     def clean_attributes(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for number, line in enumerate((self.cleaned_data.get("attributes") or "").splitlines(), 1):

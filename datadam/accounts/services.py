@@ -225,7 +225,8 @@ FIELD_ATTRIBUTES = frozenset({"native_language", "languages", "other_languages"}
 
 
 def _check_languages(fields: dict[str, Any]) -> None:
-    """Languages are known ISO 639-1 codes; the native one is never also "other" (dropped)."""
+    """Languages are known ISO 639-1 codes (``profile_update`` drops the native one and
+    repeats from the others, whichever of the two a call changes)."""
     from .languages import is_language
 
     native = fields.get("native_language")
@@ -241,9 +242,6 @@ def _check_languages(fields: dict[str, Any]) -> None:
     if wrong:
         raise InvalidInput(gettext("other_languages: %(codes)s are not language codes such as "
                                    "ko or en") % {"codes": ", ".join(map(repr, wrong))})
-    if native is None:
-        return
-    fields["other_languages"] = [c for c in dict.fromkeys(others) if c != native]
 
 
 def profile_update(*, user: Any, **fields: Any) -> Any:
@@ -277,6 +275,8 @@ def profile_update(*, user: Any, **fields: Any) -> Any:
         profile, _ = WorkerProfile.objects.get_or_create(user=user)
         for name, value in fields.items():
             setattr(profile, name, value)
+        profile.other_languages = [c for c in dict.fromkeys(profile.other_languages or [])
+                                   if c != profile.native_language]
         profile.save()
         audit_record(actor=user, action="profile.update", target=profile,
                      data={k: v for k, v in fields.items() if k != "attributes"})

@@ -31,6 +31,12 @@ def test_a_patch_changes_only_the_fields_it_sends(api, worker):
         "native_language"] == ""
 
 
+def test_other_languages_never_repeat_the_stored_native_one(api, worker):
+    api(worker).patch("me/profile", {"native_language": "ko"})
+    body = api(worker).patch("me/profile", {"other_languages": ["ko", "en", "en"]}).json()
+    assert (body["native_language"], body["other_languages"]) == ("ko", ["en"])
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [
