@@ -181,6 +181,7 @@ def _routers() -> None:
     from datadam.accounts.api import router as accounts
     from datadam.audit.api import router as audit
     from datadam.datasets.api import router as datasets
+    from datadam.media.api import router as media
     from datadam.projects.api import router as projects
     from datadam.qualifications.api import router as qualifications
     from datadam.quality.api import router as quality
@@ -203,6 +204,7 @@ def _routers() -> None:
     api.add_router("", skills)
     api.add_router("", recommendations)
     api.add_router("", reviewchecks)
+    api.add_router("", media)
 
 
 _routers()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "datadam.kinds",  # the task kinds' template tags (kinds are plugins, not models)
     "datadam.accounts",
     "datadam.audit",
     "datadam.projects",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "datadam.skills",
     "datadam.recommendations",
     "datadam.reviewchecks",
+    "datadam.media",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+    # One test database file per test run (process), so that two runs at once on one
+    # checkout never write to each other's database.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        DATA_DIR / f"test-{os.getpid()}.sqlite3")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django turns psycopg's prepared statements off (threshold None). The hot paths ask for
     # them explicitly (datadam.rawsql.cursor); the ORM's client-side-bound queries are never
@@ -168,7 +173,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "datadam" / "static"]
+# Each task kind (and the shared image canvas, kinds/_canvas) keeps its scripts and styles in
+# its own folder: kinds/<folder>/static/kinds/<slug>/..., found here when settings load.
+STATICFILES_DIRS = [BASE_DIR / "datadam" / "static",
+                    *sorted((BASE_DIR / "datadam" / "kinds").glob("*/static"))]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DATADAM_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -217,4 +225,13 @@ DATADAM = {
     # Hot-path statements prepared once per PostgreSQL connection (rawsql.cursor). Off for a
     # connection pooler in transaction mode that does not carry prepared statements.
     "PREPARED_STATEMENTS": _flag("DATADAM_PREPARED_STATEMENTS", True),
+    # Uploaded images (datadam.media, docs/media.md): bytes and pixels of one image, files per
+    # upload request, members and unpacked bytes per archive, longest side of the renditions.
+    "MEDIA_MAX_BYTES": 50 * 1024 * 1024,
+    "MEDIA_MAX_PIXELS": 100_000_000,
+    "MEDIA_MAX_FILES": 100,
+    "MEDIA_ARCHIVE_MAX_MEMBERS": 10_000,
+    "MEDIA_ARCHIVE_MAX_BYTES": 2 * 1024 * 1024 * 1024,
+    "MEDIA_THUMB_PX": 256,
+    "MEDIA_WEB_PX": 1600,
 }

@@ -10,6 +10,7 @@ from django.urls import include, path
 
 from datadam.accounts.views import home
 from datadam.api import api
+from datadam.media.serving import serve_urlpatterns
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -24,6 +25,7 @@ urlpatterns = [
     path("work/", include("datadam.work.urls")),
     path("review/", include("datadam.review.urls")),
     path("console/", include("datadam.projects.urls")),
+    path("console/", include("datadam.media.urls")),
     path("ops/appeals/", include("datadam.quality.ops_urls")),
     path("ops/", include("datadam.operations.urls")),
     path("qualifications/", include("datadam.qualifications.urls")),
@@ -36,3 +38,5 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images for signed-in users, without DEBUG too (under DEBUG the line above wins).
+urlpatterns += serve_urlpatterns()

@@ -1,0 +1,1 @@
+"""Images uploaded by clients for image-annotation projects (docs/media.md)."""
