@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
 
-.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate install clean browser
+.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate bench-export install clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -28,6 +28,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/konva/konva.min.js $(VENDOR)/
 	@touch $@
 
 install: $(BIN)/.installed $(VENDOR)/.installed
@@ -67,7 +68,7 @@ messages: install
 		--ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks --ignore=test-artifacts
 	DATADAM_DEBUG=1 $(BIN)/datadam compilemessages -l ko --ignore=.venv --ignore=node_modules
 
-bench: bench-import bench-claims bench-aggregate
+bench: bench-import bench-claims bench-aggregate bench-export
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py --db sqlite
@@ -78,6 +79,11 @@ bench-claims: install
 
 bench-aggregate: install $(BIN)/.test-installed
 	$(BIN)/python benchmarks/bench_aggregate.py
+
+# COCO export of 100,000 images with 5 boxes each (3 answers per item): items/s and peak RSS.
+bench-export: install
+	$(BIN)/python benchmarks/bench_export.py --db sqlite
+	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_export.py --db postgresql
 
 clean:
 	rm -rf $(VENV) var

@@ -21,11 +21,13 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from datadam.audit.services import audit_record
+from datadam.kinds import get_kind
 from datadam.projects.models import Project, ProjectStatus
 from datadam.quality.aggregation import aggregate
 from datadam.work.models import Assignment, AssignmentStatus
 
 from .answers import gold_multi, gold_single, provisional_of, read_answers, read_multi_answers
+from .fusion import ItemsFit
 from .models import AggregationState, ItemResult, WorkerEstimate
 from .multilabel import MultiLabelResult, aggregate_multilabel, item_label_posteriors
 from .overlap import aggregatable, overlap_check
@@ -158,12 +160,13 @@ def _multi_rows(project: Project, run: int, result: MultiLabelResult, provisiona
         yield rows
 
 
-def _write(project: Project, run: int, chunks: Iterator[list[ItemResult]],
-           workers: np.ndarray, skills: np.ndarray, n_labels: np.ndarray) -> int:
-    """Upsert result rows (chunk by chunk) and worker estimates; -1 when superseded."""
-    now = timezone.now()
+def _write(project: Project, run: int, fit: _Fit | ItemsFit) -> int:
+    """Upsert result rows (chunk by chunk), then worker estimates; -1 when superseded.
+
+    The estimates are read from ``fit`` after its rows: a fusion fit scores workers while
+    it produces the rows."""
     written = 0
-    for rows in chunks:
+    for rows in fit.rows:
         with transaction.atomic():
             if not _may_write(project.pk, run):
                 return -1
@@ -173,6 +176,8 @@ def _write(project: Project, run: int, chunks: Iterator[list[ItemResult]],
                                "method", "run", "updated_at"],
             )
         written += len(rows)
+    now = timezone.now()
+    workers, skills, n_labels = fit.workers, fit.skills, fit.n_labels
     estimates = [
         WorkerEstimate(project_id=project.pk, worker_id=w, skill=round(s, 6), n_labels=n, run=run,
                        updated_at=now)
@@ -346,8 +351,13 @@ def results_aggregate(*, project_id: int) -> dict[str, Any]:
         run = state.run
     if not aggregatable(project):
         return {"skipped": "kind"}
-    fit = _fit_multi(project, run) if project.config.get("multi_label") else _fit_single(
-        project, run)
+    fit: _Fit | ItemsFit | None
+    if not get_kind(project.kind).crowd_labels:
+        fit = ItemsFit(project, run)
+    elif project.config.get("multi_label"):
+        fit = _fit_multi(project, run)
+    else:
+        fit = _fit_single(project, run)
     if fit is None:
         with transaction.atomic():
             if _may_write(project.pk, run):
@@ -358,7 +368,7 @@ def results_aggregate(*, project_id: int) -> dict[str, Any]:
                     mean_confidence=None, gold_total=0, gold_correct=0,
                 )
         return {"run": run, "items": 0, "labels": 0}
-    written = _write(project, run, fit.rows, fit.workers, fit.skills, fit.n_labels)
+    written = _write(project, run, fit)
     if written < 0:
         return {"run": run, "superseded": True}
     gold_total, gold_correct, mean_conf, n_answers = (
@@ -389,4 +399,6 @@ def results_sweep() -> dict[str, int]:
     )[:50]:
         results_aggregate(project_id=pid)
         done += 1
-    return {"aggregated": done}
+    from .export_jobs import exports_sweep
+
+    return {"aggregated": done, "exports_failed": exports_sweep()}

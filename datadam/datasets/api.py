@@ -1,4 +1,5 @@
-"""API: a project's aggregated results, worker estimates, dataset card, acceptance samples.
+"""API: a project's aggregated results, worker estimates, dataset card, acceptance samples,
+exports.
 
 Everything is scoped to the caller: another organization's project or sample is a 404.
 """
@@ -12,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from datadam.projects.services import project_for_manager
 
-from . import selectors, services
+from . import downloads, export_jobs, selectors, services
 
 router = Router(tags=["results"])
 
@@ -105,3 +106,50 @@ def inspect_sample(request: HttpRequest, sample_id: int, payload: InspectIn) -> 
     verdicts = {v.item_id: v.correct for v in payload.verdicts}
     sample = services.sample_inspect(user=request.auth, sample_id=sample_id, verdicts=verdicts)
     return _sample(sample)
+
+
+# --- Exports ----------------------------------------------------------------------------------
+class ExportIn(Schema):
+    format: str
+    answers: bool = False
+    media: str = "reference"
+
+
+@router.post("/projects/{project_id}/exports", response={202: dict})
+def create_export(request: HttpRequest, project_id: int, payload: ExportIn):
+    """Queue an export of the project's dataset in a format its kind offers (``jsonl`` and
+    ``csv`` for every kind; ``coco``, ``yolo``, ``voc`` for image kinds that list them).
+    ``answers``: every individual answer with its worker and review decision too (JSONL,
+    CSV, COCO); ``media``: ``reference`` (images by URL or path) or ``include`` (our own
+    image files in the archive). Poll ``GET /exports/{id}`` until ``status`` is ``done``."""
+    export = export_jobs.export_create(user=request.auth, project_id=project_id,
+                                       fmt=payload.format, answers=payload.answers,
+                                       media=payload.media)
+    return Status(202, export_jobs.export_summary(export))
+
+
+@router.get("/projects/{project_id}/exports")
+def list_exports(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    """The project's last 50 exports, newest first, and the formats it may export to."""
+    project = project_for_manager(user=request.auth, project_id=project_id)
+    return {
+        "exports": [export_jobs.export_summary(e) for e in export_jobs.exports_of(project)],
+        "formats": [{"slug": f.slug, "title": f.title, "extension": f.extension}
+                    for f in export_jobs.export_formats(project.kind)],
+    }
+
+
+@router.get("/exports/{export_id}")
+def get_export(request: HttpRequest, export_id: int) -> dict[str, Any]:
+    """One export's status (queued, running, done, failed), size, items and checksum."""
+    return export_jobs.export_summary(
+        export_jobs.export_for_manager(user=request.auth, export_id=export_id))
+
+
+@router.get("/exports/{export_id}/download")
+def download_export(request: HttpRequest, export_id: int):
+    """The export's file, streamed; a single byte range (``Range: bytes=a-b``) is answered
+    with 206, so an interrupted download can resume (``If-Range`` with the ``ETag``, the
+    file's SHA-256)."""
+    export = export_jobs.export_for_manager(user=request.auth, export_id=export_id)
+    return downloads.export_response(request, export)

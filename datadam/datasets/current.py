@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from datadam.kinds import get_kind
 from datadam.projects.models import Project
 
 from .counting import is_provisional
+from .fusion import item_fusion
 from .models import WorkerEstimate
 from .multilabel import item_label_posteriors
 from .posterior import item_posterior, shrunk_skill
@@ -79,10 +81,12 @@ def current_results(project: Project, counted: Mapping[int, list[dict[str, Any]]
                     ) -> dict[int, dict[str, Any]]:
     """Results of several items from their counted answers (export rows), one query in all."""
     estimates = estimates_of(project, (a["worker_id"] for rows in counted.values() for a in rows))
+    kind = get_kind(project.kind)
     out = {}
     for item_id, rows in counted.items():
-        result = posterior_result(project.config, [(a["worker_id"], a["answer"]) for a in rows],
-                                  estimates)
+        pairs = [(a["worker_id"], a["answer"]) for a in rows]
+        result = (posterior_result(project.config, pairs, estimates) if kind.crowd_labels
+                  else item_fusion(kind, project.config, pairs, estimates))
         if result is not None:
             out[item_id] = {
                 **result, "answers": len(rows), "method": CURRENT_METHOD,

@@ -8,7 +8,10 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.db import connection
 
+from datadam import rawsql
+from datadam.kinds.exporting import ExportOptions
 from datadam.projects.models import Item, Project
 from datadam.work.models import Submission
 
@@ -161,13 +164,79 @@ def iter_item_chunks(project: Project, chunk: int | None = None) -> Iterator[lis
         last = items[-1]["pk"]
 
 
-def export_jsonl(project: Project, *, card: dict[str, Any] | None = None) -> Iterator[bytes]:
+def export_jsonl(project: Project, *, card: dict[str, Any] | None = None,
+                 options: ExportOptions | None = None) -> Iterator[bytes]:
     """One JSON object per line per item: data, every answer with its review, the result.
 
     With ``card`` the first line is ``{"dataset_card": ...}`` (the accuracy statement);
-    without, every line is an item, as JSONL consumers expect.
+    without, every line is an item, as JSONL consumers expect. ``options`` without
+    ``answers``: each line's ``answers`` is empty (the results are the same). By default
+    every answer is in.
     """
+    answers = options is None or options.answers
     if card is not None:
         yield orjson.dumps({"dataset_card": card}) + b"\n"
     for items in iter_item_chunks(project):
-        yield b"".join(orjson.dumps(record) + b"\n" for record in item_results(project, items))
+        records = item_results(project, items)
+        if not answers:
+            records = ({**record, "answers": []} for record in records)
+        yield b"".join(orjson.dumps(record) + b"\n" for record in records)
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON column as the cursor returns it (text on SQLite and, by Django's loader, on
+    PostgreSQL) parsed; already parsed values pass through."""
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return orjson.loads(value)
+    return value
+
+
+def stored_records(project: Project, chunk: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every data item (gold left out) with its stored result, in item-id order, for the
+    export writers: one keyset query per ``EXPORT_CHUNK`` items joining the items with their
+    ``ItemResult`` rows (raw SQL, JSON parsed by orjson), no individual answers (``answers``
+    is empty). The result is the last aggregation's (``result`` plus ``confidence``,
+    ``answers``, ``provisional``, ``method``), None for an item without one; the export job
+    runs a pending aggregation first, so it is current (``export_jobs.export_run``).
+    """
+    size = chunk or settings.DATADAM["EXPORT_CHUNK"]
+    item, result = rawsql.table(Item), rawsql.table(ItemResult)
+    # The chunk of items first, then their results: joined outside the LIMIT, PostgreSQL
+    # looks each result up by key instead of merging from the first result of the table.
+    sql = (
+        f"SELECT i.id, i.external_id, i.data, r.result, r.confidence, r.answers, r.provisional,"
+        f" r.method FROM (SELECT id, external_id, data FROM {item}"
+        f" WHERE project_id = %s AND gold IS NULL AND id > %s ORDER BY id LIMIT %s) i"
+        f" LEFT JOIN {result} r ON r.item_id = i.id ORDER BY i.id"
+    )
+    loads = _json_value
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [project.pk, last, size])
+            rows = cursor.fetchall()
+        for pk, external_id, data, stored, confidence, answers, provisional, method in rows:
+            if stored is None:
+                out = None
+            else:
+                out = loads(stored)
+                out["confidence"] = confidence
+                out["answers"] = answers
+                out["provisional"] = bool(provisional)
+                out["method"] = method
+            yield {"item_id": pk, "external_id": external_id, "data": loads(data),
+                   "result": out, "answers": []}
+        if len(rows) < size:
+            return
+        last = rows[-1][0]
+
+
+def export_records(project: Project, options: ExportOptions) -> Iterator[dict[str, Any]]:
+    """The records an export writer reads (``datadam.kinds.exporting``): with individual
+    answers, ``item_results`` chunk by chunk (answers, reviews, results by the counting
+    rule); without, the stored results only (``stored_records``, several times faster)."""
+    if not options.answers:
+        yield from stored_records(project)
+        return
+    for items in iter_item_chunks(project):
+        yield from item_results(project, items)

@@ -15,6 +15,8 @@ METHOD_NAMES = {
     "ods": _("One-coin Dawid–Skene"),
     "glad": _("GLAD"),
     "mace": _("MACE"),
+    # shapes, points and texts: each item's answers fused, weighted by worker skill
+    "fusion": _("Per-item fusion weighted by worker skill"),
     # a result worked out from the answers since the last aggregation run (datasets.current)
     "current": _("Latest answers, one-coin posterior (until the next aggregation)"),
 }

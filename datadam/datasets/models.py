@@ -132,3 +132,39 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return f"sampled item {self.item_id}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """One export of a project's dataset in a format, written by a background job to the
+    default storage (``datasets.export_jobs``)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE,
+                                related_name="exports")
+    format = models.CharField(max_length=32, help_text="Slug of the export format.")
+    options = models.JSONField(default=dict, help_text="answers (bool), media (str).")
+    status = models.CharField(max_length=8, choices=ExportStatus.choices,
+                              default=ExportStatus.QUEUED)
+    file = models.CharField(max_length=300, blank=True, default="",
+                            help_text="Name of the file in the default storage.")
+    bytes = models.BigIntegerField(null=True, blank=True)
+    items = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "-id"], name="export_project_idx")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of project {self.project_id} ({self.format})"

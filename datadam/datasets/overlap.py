@@ -14,11 +14,13 @@ from typing import Any
 
 from django.db.models import F
 
+from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
 from datadam.rawsql import table
 from datadam.work.models import SLOT_HOLDING, Assignment, AssignmentStatus, Submission
 
 from .current import estimates_of, posterior_result
+from .fusion import item_fusion
 
 #: Answers dynamic overlap judges an item by: approved and still awaiting review, whatever the
 #: review policy. This schedules work (whether to ask for one more answer) without waiting for
@@ -28,9 +30,10 @@ LIVE_ANSWERS = (AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED)
 
 
 def aggregatable(project: Project) -> bool:
-    """The platform aggregates every classification project (single- and multi-label)."""
+    """The platform aggregates every classification project (single- and multi-label) and
+    every project whose kind fuses each item's answers (shapes, points, text)."""
     config = project.config or {}
-    return bool(config.get("labels"))
+    return not get_kind(project.kind).crowd_labels or bool(config.get("labels"))
 
 
 def item_confidence(project: Project, item_id: int) -> tuple[float, int]:
@@ -48,8 +51,12 @@ def item_confidence(project: Project, item_id: int) -> tuple[float, int]:
     )
     if not rows:
         return 0.0, 0
-    result = posterior_result(project.config, rows,
-                              estimates_of(project, (w for w, _ in rows)))
+    kind = get_kind(project.kind)
+    estimates = estimates_of(project, (w for w, _ in rows))
+    if not kind.crowd_labels:
+        fused = item_fusion(kind, project.config, rows, estimates)
+        return (0.0, 0) if fused is None else (fused["confidence"], len(rows))
+    result = posterior_result(project.config, rows, estimates)
     if result is None:
         return 0.0, 0
     usable = "labels" if project.config.get("multi_label") else "label"

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project
 from datadam.work.models import SLOT_HOLDING, Assignment
 
@@ -119,6 +120,7 @@ def dataset_card(project: Project) -> dict[str, Any]:
     """What a dataset is and how good its labels are: stated next to every export."""
     gold_items = Item.objects.filter(project=project, gold__isnull=False).count()
     counts = result_counts(project)
+    kind = get_kind(project.kind)
     return {
         "version": 1,
         "generated_at": timezone.now().isoformat(),
@@ -130,6 +132,10 @@ def dataset_card(project: Project) -> dict[str, Any]:
         "results": counts["total"],
         "results_provisional": counts["provisional"],
         "counting": rule_summary(project),
+        # "labels": one label per item from the crowd models, confidence a posterior;
+        # "item": each item's answers fused, confidence their agreement (shapes, text)
+        "aggregation_kind": "labels" if kind.crowd_labels else "item",
+        "correct_means": kind.correctness(project.config or {}),
         "page": reverse("console:dataset_card", args=[project.pk]),
         "aggregation": aggregation_summary(project),
         "overlap": overlap_summary(project),

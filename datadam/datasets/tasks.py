@@ -1,6 +1,7 @@
-"""Background jobs of the results: aggregation per project and its periodic sweep.
+"""Background jobs of the results: aggregation per project and its periodic sweep, exports.
 
-Both are safe to run twice or concurrently (see ``aggregation.results_aggregate``).
+All are safe to run twice or concurrently (see ``aggregation.results_aggregate`` and
+``export_jobs.export_run``).
 """
 
 from __future__ import annotations
@@ -20,3 +21,11 @@ def aggregate_task(project_id: int) -> dict[str, Any]:
 @task()
 def results_sweep_task() -> dict[str, int]:
     return results_sweep()
+
+
+@task()
+def export_task(export_id: int) -> dict[str, Any]:
+    """Write one export's file (``export_jobs.export_run``; safe to run twice)."""
+    from .export_jobs import export_run
+
+    return export_run(export_id=export_id)

@@ -1,11 +1,14 @@
-"""Console pages of results: the dataset card, acceptance samples."""
+"""Console pages of results: the dataset card, acceptance samples, exports."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from datadam.accounts.access import manager_required
@@ -13,8 +16,8 @@ from datadam.errors import DomainError, NotFound
 from datadam.kinds import get_kind
 from datadam.projects.views._common import managed_project
 
-from . import selectors, services
-from .models import SampleStatus
+from . import export_jobs, selectors, services
+from .models import ExportStatus, SampleStatus
 
 
 @manager_required
@@ -81,3 +84,63 @@ def sample_page(request: HttpRequest, project_id: int, sample_id: int) -> HttpRe
         "items": selectors.sample_items(sample),
         "error": error,
     })
+
+
+# --- Exports ----------------------------------------------------------------------------------
+#: One line on each format, shown where the client picks one (title: the format's own).
+FORMAT_DESCRIPTIONS = {
+    "jsonl": gettext_lazy("One JSON object per item: its data and the result with its "
+                          "confidence (and every answer, if chosen)."),
+    "csv": gettext_lazy("A spreadsheet: one row per item, or one per answer with the "
+                        "individual answers."),
+    "coco": gettext_lazy("COCO JSON for detection, segmentation and keypoint training, with "
+                         "the dataset card in its info."),
+    "yolo": gettext_lazy("A zip of YOLO label files (normalised boxes, polygons or "
+                         "keypoints) with data.yaml."),
+    "voc": gettext_lazy("A zip of Pascal VOC XML files, one per image, with the label map."),
+}
+
+
+def _exports_context(project: Any) -> dict[str, Any]:
+    rows = [{**export_jobs.export_summary(e), "status_name": e.get_status_display()}
+            for e in export_jobs.exports_of(project)]
+    return {
+        "project": project,
+        "exports": rows,
+        "busy": any(r["status"] in (ExportStatus.QUEUED, ExportStatus.RUNNING) for r in rows),
+    }
+
+
+@manager_required
+def exports_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Choose a format and options, queue an export; past exports with their downloads."""
+    project = managed_project(request, project_id)
+    formats = export_jobs.export_formats(project.kind)
+    error = ""
+    chosen = {"format": formats[0].slug, "answers": "no", "media": "reference"}
+    if request.method == "POST":
+        chosen = {key: request.POST.get(key, chosen[key]) for key in chosen}
+        try:
+            export_jobs.export_create(
+                user=request.user, project_id=project.pk, fmt=chosen["format"],
+                answers=chosen["answers"] == "yes", media=chosen["media"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Export queued: download it below when it is ready."))
+            return redirect("console:exports", project_id=project.pk)
+    return render(request, "datasets/exports.html", {
+        **_exports_context(project),
+        "kind": get_kind(project.kind),
+        "formats": [(f, FORMAT_DESCRIPTIONS.get(f.slug, f.title)) for f in formats],
+        "chosen": chosen,
+        "error": error,
+    }, status=422 if error else 200)
+
+
+@manager_required
+def exports_list(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The list of past exports alone (htmx polls it while one is queued or running)."""
+    project = managed_project(request, project_id)
+    return render(request, "datasets/_exports.html", _exports_context(project))

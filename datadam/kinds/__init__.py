@@ -47,4 +47,11 @@ def all_kinds() -> list[TaskKind]:
 
 def _load() -> None:
     # Importing a kind's package registers it.
-    from . import image_classification, text_classification  # noqa: F401
+    from . import (  # noqa: F401
+        bounding_box,
+        image_classification,
+        keypoints,
+        ocr,
+        polygon,
+        text_classification,
+    )

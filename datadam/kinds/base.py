@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .config_fields import ConfigField
+from .exporting import ExportFormat
 
 
 class ItemError(ValueError):
     """An item's data does not fit the kind (the message names the problem)."""
+
+
+@dataclass(frozen=True)
+class ItemAggregate:
+    """One item's overlapping answers combined: the result (an answer's keys, plus a
+    ``score`` per shape where the kind has shapes), how much the answers agreed (0 to 1)
+    and a short summary to list results by (``ItemResult.label``)."""
+
+    result: dict[str, Any]
+    agreement: float
+    summary: str
 
 
 class TaskKind(ABC):
@@ -16,6 +33,29 @@ class TaskKind(ABC):
     # Shown to people: define them with gettext_lazy so each page shows them in its language.
     title: str
     description: str
+    #: True: answers are class labels, aggregated across items by Dawid–Skene and kin
+    #: (``datadam.datasets.aggregation``). False: each item is aggregated on its own by
+    #: ``aggregate_item`` (shapes, points, texts), with worker weights from earlier runs.
+    crowd_labels: bool = True
+    #: True: ``validate_answer`` needs the item's data (e.g. to check shapes against the
+    #: image's size); the submit path reads it only for such kinds.
+    answer_needs_item: bool = False
+    #: Export formats besides the JSONL and CSV that every kind has.
+    exporters: tuple[ExportFormat, ...] = ()
+    #: Whether the project's config has ``labels`` (the wizard's label list) and may be
+    #: ``multi_label`` (classification only).
+    uses_labels: bool = True
+    multi_label_option: bool = False
+    #: The kind's other settings, asked by the wizard (``config_fields``).
+    config_fields: tuple[ConfigField, ...] = ()
+
+    def sample_item(self) -> dict[str, Any]:
+        """An item to show in the wizard's live preview (no network, no upload)."""
+        return {}
+
+    def example_item(self) -> dict[str, Any]:
+        """An item as a client writes it in an import file (for the format help)."""
+        return {}
 
     @abstractmethod
     def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +70,13 @@ class TaskKind(ABC):
         """JSON Schema of a valid answer for a project with this config."""
 
     @abstractmethod
-    def validate_answer(self, answer: Any, config: dict[str, Any]) -> dict[str, Any]:
-        """Check and normalise a worker's answer; raise InvalidInput with a clear message."""
+    def validate_answer(
+        self, answer: Any, config: dict[str, Any], item: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Check and normalise a worker's answer; raise InvalidInput with a clear message.
+
+        ``item``: the item's data where the caller has it (always for kinds with
+        ``answer_needs_item``; None for gold answers imported before the item exists)."""
 
     @abstractmethod
     def aggregate(
@@ -53,9 +98,45 @@ class TaskKind(ABC):
         """Compact template showing an item with one answer, for review screens."""
         return f"{self.slug}/review.html"
 
-    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
-        """Whether a validated answer equals a gold (known) answer; kinds may loosen this."""
+    def answer_matches(
+        self, answer: dict[str, Any], gold: dict[str, Any], config: dict[str, Any] | None = None
+    ) -> bool:
+        """Whether a validated answer counts as the gold (known) answer. Equality here;
+        kinds with shapes or text accept a tolerance (``score_answer`` ≥ their pass score)."""
         return answer == gold
+
+    def score_answer(
+        self, answer: dict[str, Any], reference: dict[str, Any], config: dict[str, Any]
+    ) -> float:
+        """How close an answer is to a reference answer (gold, or the crowd's result), in
+        [0, 1]: IoU-matched F1, OKS, 1 − CER... Gold scoring and worker skill use it."""
+        return 1.0 if self.answer_matches(answer, reference, config) else 0.0
+
+    def aggregate_item(
+        self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
+        config: dict[str, Any],
+    ) -> ItemAggregate | None:
+        """Combine one item's answers (``weights``: each worker's weight, e.g. skill) into a
+        result and an agreement; None when there is no answer. Kinds without
+        ``crowd_labels`` must implement it; classification kinds derive it from
+        ``aggregate`` (their delivered results come from the cross-item models)."""
+        if not answers:
+            return None
+        result = self.aggregate(answers, config)
+        return ItemAggregate(
+            {k: v for k, v in result.items() if k not in ("confidence", "answers")},
+            float(result.get("confidence", 0.0)), self.summary(result),
+        )
+
+    def correctness(self, config: dict[str, Any]) -> str:
+        """When a result counts as right against a known answer, in words (the dataset card
+        states it beside the measured accuracy)."""
+        return _("the same label (or set of labels) as the known answer")
+
+    def summary(self, answer: dict[str, Any]) -> str:
+        """An answer (or result) in a few words, as a list of results shows it."""
+        labels = self.labels_of(answer)
+        return ", ".join(labels) if labels else ""
 
     def labels_of(self, answer: dict[str, Any]) -> list[str]:
         """The class labels an answer holds, for crowd-label aggregation across items."""

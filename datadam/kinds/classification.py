@@ -58,7 +58,9 @@ class ClassificationKind(TaskKind):
             "additionalProperties": False,
         }
 
-    def validate_answer(self, answer: Any, config: dict[str, Any]) -> dict[str, Any]:
+    def validate_answer(
+        self, answer: Any, config: dict[str, Any], item: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         if not isinstance(answer, dict):
             raise InvalidInput(_("answer must be an object"))
         allowed = set(config["labels"])
@@ -92,7 +94,9 @@ class ClassificationKind(TaskKind):
             return {"labels": form.getlist("labels")}
         return {"label": form.get("label", "")}
 
-    def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any]) -> bool:
+    def answer_matches(
+        self, answer: dict[str, Any], gold: dict[str, Any], config: dict[str, Any] | None = None
+    ) -> bool:
         """The same label, or the same set of labels (order does not matter)."""
         return sorted(self.labels_of(answer)) == sorted(self.labels_of(gold))
 

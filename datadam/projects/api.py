@@ -15,6 +15,7 @@ from datadam.datasets.export import export_jsonl, item_results
 from datadam.datasets.selectors import dataset_card
 from datadam.errors import ErrorOut, InvalidInput
 from datadam.kinds import all_kinds, get_kind
+from datadam.kinds.exporting import ExportOptions
 
 from . import services
 from .importing import guess_format, items_import, items_import_file, parse_records
@@ -87,6 +88,8 @@ class KindOut(Schema):
     slug: str
     title: str
     description: str
+    aggregation: str
+    export_formats: list[str]
 
 
 class ImportOut(Schema):
@@ -115,18 +118,25 @@ class PageOut(Schema):
 def kinds(request: HttpRequest):
     """The task kinds this platform offers."""
     return [
-        {"slug": k.slug, "title": str(k.title), "description": str(k.description)}
+        {"slug": k.slug, "title": str(k.title), "description": str(k.description),
+         # "labels": answers are class labels aggregated across items (Dawid–Skene and kin);
+         # "item": each item's answers are fused on their own (shapes, points, text)
+         "aggregation": "labels" if k.crowd_labels else "item",
+         "export_formats": ["jsonl", "csv", *(f.slug for f in k.exporters)]}
         for k in all_kinds()
     ]
 
 
 @router.get("/kinds/{slug}/answer-schema", auth=None)
-def answer_schema(request: HttpRequest, slug: str, labels: str = "", multi_label: bool = False):
-    """JSON Schema of an answer for a kind with the given comma-separated labels."""
+def answer_schema(request: HttpRequest, slug: str, labels: str = "", multi_label: bool = False,
+                  points: str = ""):
+    """JSON Schema of an answer for a kind with the given comma-separated labels (or, for
+    keypoints, point names)."""
     kind = get_kind(slug)
-    config = kind.validate_config(
-        {"labels": [x for x in labels.split(",") if x] or ["label"], "multi_label": multi_label}
-    )
+    config = kind.validate_config({
+        "labels": [x for x in labels.split(",") if x] or ["label"], "multi_label": multi_label,
+        "points": [x for x in points.split(",") if x] or ["point"],
+    })
     return kind.answer_schema(config)
 
 
@@ -231,18 +241,21 @@ def results(request: HttpRequest, project_id: int, after: int = 0, limit: int = 
 
 
 @router.get("/projects/{project_id}/export.jsonl")
-def export(request: HttpRequest, project_id: int, card: bool = False):
+def export(request: HttpRequest, project_id: int, card: bool = False, answers: bool = True):
     """The whole project as JSON lines, streamed (memory stays flat at any size).
 
     Every line is one item. The dataset card (accuracy statement) is at
     ``/projects/{id}/dataset-card``, and as a page in the console (the ``Link`` header
     points to both); with ``card=true``
-    it is also the first line, ``{"dataset_card": {...}}``.
+    it is also the first line, ``{"dataset_card": {...}}``. ``answers=false`` leaves the
+    individual answers out (``"answers": []``). Other formats, and files to download
+    later: ``POST /projects/{id}/exports``.
     """
     project = services.project_for_manager(user=request.auth, project_id=project_id)
     stated = dataset_card(project) if card else None
     response = StreamingHttpResponse(
-        export_jsonl(project, card=stated), content_type="application/x-ndjson"
+        export_jsonl(project, card=stated, options=ExportOptions(answers=answers)),
+        content_type="application/x-ndjson",
     )
     response["Content-Disposition"] = f'attachment; filename="project-{project.pk}.jsonl"'
     page = reverse("console:dataset_card", args=[project.pk])

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from datadam.datasets.methods import METHOD_NAMES
 from datadam.errors import InvalidInput
 from datadam.kinds import all_kinds, get_kind
+from datadam.quality.aggregation import METHODS
 
+from . import kindsettings
 from .models import Project, ProjectStatus, ReviewPolicy
 from .services import EDITABLE_ALWAYS
 
@@ -54,6 +56,7 @@ class ProjectForm(forms.Form):
         label=_("Labels"),
         help_text=_("One per line, in the order workers see them."),
         widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,  # the kinds with labels require them (their validate_config)
     )
     multi_label = forms.BooleanField(
         label=_("Workers may pick several labels per item"), required=False
@@ -101,7 +104,8 @@ class ProjectForm(forms.Form):
     aggregation_method = forms.ChoiceField(
         label=_("How answers are combined"),
         choices=[("auto", _("Automatic (chosen from the data)"))]
-        + [(code, name) for code, name in METHOD_NAMES.items() if code != "auto"],
+        + [(code, name) for code, name in METHOD_NAMES.items()
+           if code in METHODS and code != "auto"],
         initial="auto",
         required=False,
     )
@@ -138,6 +142,8 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fields["kind"].choices = [(k.slug, k.title) for k in all_kinds()]
+        self.fields["kind"].initial = "image_classification"
+        self.fields.update(kindsettings.all_fields())
         if project is None:
             orgs = organizations or []
             self.fields["organization"].choices = [(o.pk, o.name) for o in orgs]
@@ -153,11 +159,15 @@ class ProjectForm(forms.Form):
                 for name, target in FIELD_TARGETS.items():
                     if target not in EDITABLE_ALWAYS:
                         del self.fields[name]
+                if "config" not in EDITABLE_ALWAYS:
+                    for name in kindsettings.all_fields():
+                        del self.fields[name]
 
     @staticmethod
     def initial_for(project: Project) -> dict[str, Any]:
         config = project.config or {}
         return {
+            **kindsettings.initial_values(get_kind(project.kind), config),
             "kind": project.kind,
             "name": project.name,
             "labels": "\n".join(config.get("labels", [])),
@@ -183,11 +193,31 @@ class ProjectForm(forms.Form):
                 self.add_error("organization", _("Choose an organization."))
         self._clean_overlap(cleaned)
         if "labels" in self.fields and "labels" in cleaned and cleaned.get("kind"):
+            kind = get_kind(cleaned["kind"])
             try:
-                get_kind(cleaned["kind"]).validate_config(self._config(cleaned))
+                cleaned["config"] = kind.validate_config(self._config(cleaned))
+            except kindsettings.SettingError as exc:
+                self.add_error(exc.field, exc.message)
             except InvalidInput as exc:
-                self.add_error("labels", exc.message)
+                self.add_error(kindsettings.error_field(kind, exc.message), exc.message)
         return cleaned
+
+    @staticmethod
+    def kinds() -> list[Any]:
+        return all_kinds()
+
+    @staticmethod
+    def labelled_kinds() -> list[str]:
+        """Kinds whose projects have labels (the wizard shows the labels field for them)."""
+        return [k.slug for k in all_kinds() if k.uses_labels]
+
+    @staticmethod
+    def multi_kinds() -> list[str]:
+        return [k.slug for k in all_kinds() if k.multi_label_option]
+
+    def kind_groups(self) -> list[tuple[Any, list[Any]]]:
+        """Each kind's own settings (bound fields), for the wizard to show the chosen one's."""
+        return kindsettings.groups(self)
 
     def _clean_overlap(self, cleaned: dict[str, Any]) -> None:
         """Dynamic overlap needs both fields, min ≤ max and 0.5 < target < 1."""
@@ -206,10 +236,10 @@ class ProjectForm(forms.Form):
 
     @staticmethod
     def _config(cleaned: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "labels": split_labels(cleaned.get("labels", "")),
-            "multi_label": bool(cleaned.get("multi_label")),
-        }
+        """The chosen kind's config from the labels and the kind's own settings."""
+        return kindsettings.kind_config(
+            get_kind(cleaned["kind"]), split_labels(cleaned.get("labels", "")),
+            bool(cleaned.get("multi_label")), cleaned.get, lambda n: cleaned.get(n) or [])
 
     def project_fields(self) -> dict[str, Any]:
         """The cleaned values as keyword arguments of project_create / project_update."""
@@ -219,7 +249,7 @@ class ProjectForm(forms.Form):
             if name not in self.fields or target in out:
                 continue
             if target == "config":
-                out["config"] = self._config(cleaned)
+                out["config"] = cleaned.get("config") or self._config(cleaned)
             elif target == "aggregation_method":
                 out[target] = cleaned.get(name) or "auto"
             elif target == "lease_seconds":

@@ -97,10 +97,10 @@ def _storable_json(data: Any, ext: str) -> str:
     return text
 
 
-def _gold_json(kind: Any, gold: Any, project: Project) -> str:
+def _gold_json(kind: Any, gold: Any, project: Project, data: dict[str, Any]) -> str:
     """A gold item's known answer, checked like a worker's answer, as JSON text."""
     try:
-        clean = kind.validate_answer(gold, project.config)
+        clean = kind.validate_answer(gold, project.config, data)
     except DomainError as exc:
         raise ItemError(_("gold: %(error)s") % {"error": exc.message}) from None
     return _storable_json(clean, "")
@@ -174,7 +174,7 @@ def items_import(
                                 % {"max_external_id": MAX_EXTERNAL_ID}
                             )
                         text = _storable_json(data, ext)
-                        gold_text = None if gold is None else _gold_json(kind, gold, project)
+                        gold_text = None if gold is None else _gold_json(kind, gold, project, data)
                     except ItemError as exc:
                         error = str(exc)
                 if error is not None:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("projects/<int:project_id>/close/", views.close, name="close"),
     path("projects/<int:project_id>/dataset-card/", results.card_page, name="dataset_card"),
     path("projects/<int:project_id>/samples/", results.sample_new, name="sample_new"),
+    path("projects/<int:project_id>/exports/", results.exports_page, name="exports"),
+    path("projects/<int:project_id>/exports/list/", results.exports_list, name="exports_list"),
     path(
         "projects/<int:project_id>/samples/<int:sample_id>/",
         results.sample_page,

@@ -113,7 +113,7 @@ def exam_update(*, user: Any, exam_id: int, **fields: Any) -> Exam:
             kind = get_kind(clean.get("kind", exam.kind))
             for number, question in enumerate(exam.questions.all(), 1):
                 try:
-                    kind.validate_answer(question.answer, clean["config"])
+                    kind.validate_answer(question.answer, clean["config"], question.data)
                 except InvalidInput as exc:
                     raise InvalidInput(
                         _(
@@ -148,7 +148,7 @@ def _clean_question(exam: Exam, data: Any, answer: Any) -> tuple[Any, Any]:
         data = kind.validate_item(data)
     except ItemError as exc:
         raise InvalidInput(_("item: %(exc)s") % {"exc": exc}) from None
-    return data, kind.validate_answer(answer, exam.config)
+    return data, kind.validate_answer(answer, exam.config, data)
 
 
 def _explanation(text: Any) -> str:
@@ -326,8 +326,9 @@ def attempt_answer(
             raise NotFound(_("That question is not part of this attempt."))
         if attempt.answers.filter(question=question).exists():
             raise Conflict(_("You have already answered this question."))
-        clean = get_kind(exam.kind).validate_answer(answer, exam.config)
-        correct = clean == question.answer
+        kind = get_kind(exam.kind)
+        clean = kind.validate_answer(answer, exam.config, question.data)
+        correct = kind.answer_matches(clean, question.answer, exam.config)
         ExamAnswer.objects.create(attempt=attempt, question=question, answer=clean,
                                   correct=correct)
         attempt.answered += 1

@@ -171,11 +171,11 @@ def gold_score(*, submission: Any, assignment: Any, gold: Any) -> bool:
 
     project = assignment.project
     kind = get_kind(project.kind)
-    correct = kind.answer_matches(submission.answer, gold)
+    correct = kind.answer_matches(submission.answer, gold, project.config)
     if correct:
         review_automatic(assignment=assignment, submission=submission, decision=Decision.APPROVE,
                          comment=_("gold answer correct"))
-    else:
+    elif kind.crowd_labels:
         review_automatic(
             assignment=assignment,
             submission=submission,
@@ -183,5 +183,17 @@ def gold_score(*, submission: Any, assignment: Any, gold: Any) -> bool:
             reason_code=ReasonCode.WRONG_ANSWER,
             comment=_("gold mismatch: the correct answer is %(answer)s")
             % {"answer": answer_text(kind, gold)},
+        )
+    else:  # shapes, points, text: say how close the answer came and what was expected
+        score = kind.score_answer(submission.answer, gold, project.config)
+        review_automatic(
+            assignment=assignment,
+            submission=submission,
+            decision=Decision.REJECT,
+            reason_code=ReasonCode.WRONG_ANSWER,
+            comment=_("gold mismatch: your answer scored %(score).2f; right means %(rule)s. "
+                      "The known answer: %(answer)s")
+            % {"score": score, "rule": kind.correctness(project.config),
+               "answer": kind.summary(gold)},
         )
     return correct

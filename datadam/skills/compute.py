@@ -84,14 +84,14 @@ def _tally_answers(
             if worker_ids is not None and worker_id not in worker_ids:
                 continue
             others = [a for w, a, _d, _g in answers if w != worker_id]
-            agreed = sum(1 for a in others if kind.answer_matches(a, answer))
+            agreed = sum(1 for a in others if kind.answer_matches(a, answer, project.config))
             for key in _scopes(worker_id, project.kind, tags):
                 t = out.setdefault(key, Tally())
                 t.answers += 1
                 t.durations.append(duration)
                 if gold is not None:
                     t.gold_total += 1
-                    t.gold_correct += int(kind.answer_matches(answer, gold))
+                    t.gold_correct += int(kind.answer_matches(answer, gold, project.config))
                 if others:
                     t.agree_items += 1
                     t.agree_share += agreed / len(others)

@@ -245,3 +245,8 @@ def score_against_gold(
     same = np.array([[p.label == g.label for g in gold] for p in answer], dtype=bool)
     pairs = assign(sim, same.reshape(sim.shape) & (sim >= min_iou))
     return f1(len(pairs), len(answer), len(gold))
+
+
+#: Public names for the kinds: the pairwise polygon IoU matrix and the medoid fusion.
+polygon_iou_matrix = _iou_matrix
+polygon_medoid = _medoid

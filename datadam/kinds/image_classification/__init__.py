@@ -10,12 +10,20 @@ from django.utils.translation import gettext_lazy
 from datadam.kinds import register
 from datadam.kinds.base import ItemError
 from datadam.kinds.classification import ClassificationKind
+from datadam.kinds.samples import EXAMPLE_IMAGE, SAMPLE_IMAGE
 
 
 class ImageClassification(ClassificationKind):
     slug = "image_classification"
     title = gettext_lazy("Image classification")
     description = gettext_lazy("Pick the class (or classes) that fit an image.")
+    multi_label_option = True
+
+    def sample_item(self) -> dict[str, Any]:
+        return {"image": SAMPLE_IMAGE}
+
+    def example_item(self) -> dict[str, Any]:
+        return {"image": EXAMPLE_IMAGE}
 
     def validate_item(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +16,16 @@ from datadam.accounts.access import manager_required
 from datadam.accounts.models import Organization
 from datadam.errors import DomainError, InvalidInput
 from datadam.kinds import all_kinds, get_kind
-from datadam.projects import services
+from datadam.projects import kindsettings, services
 from datadam.projects.forms import ProjectForm, split_labels
 from datadam.projects.models import ProjectStatus
 
 from ._common import managed_project, sample_item
+
+#: The wizard's fields that post several values (ticked boxes).
+MULTI_FIELDS = frozenset(
+    kindsettings.field_name(k, s) for k in all_kinds() for s in k.config_fields
+    if s.type == "multi")
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -36,7 +43,18 @@ def preview_context(data: dict[str, str], project_name: str = "") -> dict:
     except InvalidInput:
         kind = all_kinds()[0]
     labels = list(dict.fromkeys(split_labels(data.get("labels", ""))))
-    config = {"labels": labels, "multi_label": data.get("multi_label") in ("on", "true", "1")}
+    multi = data.get("multi_label") in ("on", "true", "1")
+
+    def getlist(name: str) -> list[Any]:
+        value = data.get(name)
+        return value if isinstance(value, list) else [value] if value else []
+
+    try:
+        config = kindsettings.kind_config(kind, labels, multi, data.get, getlist)
+        config = kind.validate_config(config)
+    except InvalidInput:
+        # Half-typed settings: show the widget with what can be read (no labels yet, say).
+        config = {"labels": labels, "multi_label": multi}
     widget = render_to_string(
         kind.widget_template,
         {"item": sample_item(kind.slug), "config": config, "answer": None, "readonly": False},
@@ -59,7 +77,8 @@ def preview_context(data: dict[str, str], project_name: str = "") -> dict:
 
 def _as_text(values: dict) -> dict[str, str]:
     """Form values as the strings a browser would post (a checked box posts "on")."""
-    out = {k: "" if v is None else str(v) for k, v in values.items()}
+    out = {k: v if isinstance(v, list) else "" if v is None else str(v)
+           for k, v in values.items()}
     out["multi_label"] = "on" if values.get("multi_label") in (True, "on", "true", "1") else ""
     return out
 
@@ -79,7 +98,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     When editing a launched project the fixed settings (kind, labels, pay) are not in the
     form; ``project`` names the project they are read from.
     """
-    data = request.POST.dict()
+    # Lists for the settings ticked in groups of boxes (a kind's tools, languages).
+    data = {k: v if len(v) > 1 or k in MULTI_FIELDS else v[0] for k, v in request.POST.lists()}
     name = ""
     if data.get("project", "").isdigit():
         project = managed_project(request, int(data["project"]))

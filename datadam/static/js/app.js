@@ -33,6 +33,20 @@
     document.querySelectorAll("header.top.open").forEach(function (h) { setMenu(h, false); });
     document.querySelectorAll("details.more[open]").forEach(function (d) { d.open = false; });
   });
+  // Project wizard: show the settings of the chosen task kind only. Elements with
+  // data-kind-show="slug1 slug2" are shown while one of those kinds is chosen.
+  function showKindSettings() {
+    var select = document.querySelector("#wizard select[name=kind]");
+    if (!select) return;
+    document.querySelectorAll("#wizard [data-kind-show]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-kind-show").split(" ").indexOf(select.value) < 0;
+    });
+  }
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("#wizard select[name=kind]")) showKindSettings();
+  });
+  document.addEventListener("DOMContentLoaded", showKindSettings);
+
   // Lease timers: <span class="timer" data-expires="ISO"></span>
   function tick() {
     document.querySelectorAll(".timer[data-expires]").forEach(function (el) {

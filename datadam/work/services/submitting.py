@@ -201,7 +201,12 @@ def assignment_submit(
                 % {"status": status}
             )
         project = assignment.project
-        clean = get_kind(project.kind).validate_answer(answer, project.config)
+        kind = get_kind(project.kind)
+        item_data = (
+            Item.objects.filter(pk=assignment.item_id).values_list("data", flat=True).first()
+            if kind.answer_needs_item else None
+        )
+        clean = kind.validate_answer(answer, project.config, item_data)
         started = assignment.returned_at or assignment.leased_at
         # An ordinary answer's counters move in the submission's own statement (PostgreSQL).
         count = None

@@ -47,6 +47,7 @@ class World:
     payout: Any
     worker_token: int
     sample: Any = None
+    images: Any = None  # a draft image project (uploads go there)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,8 @@ def _build_world(api_client_class) -> World:
 
     open_project = project("Open", 6, launch=True)
     draft = project("Draft", 2, launch=False)
+    images = project_create(user=client, organization_id=org.pk, name="Images",
+                            kind="bounding_box", reward=10, config={"labels": ["car"]})
 
     def work():
         a = assignment_claim(worker=worker, project_id=open_project.pk)
@@ -127,6 +130,7 @@ def _build_world(api_client_class) -> World:
         payout=payout,
         worker_token=ApiToken.objects.filter(user=worker).latest("pk").pk,
         sample=sample,
+        images=images,
     )
 
 
@@ -137,6 +141,7 @@ class Case:
     expect: dict[str, int | set[int]]
     body: Callable[[World, str], Any] | None = None
     upload: bool = False
+    image: bool = False  # post one PNG as the multipart "files"
 
 
 def everyone(status: int) -> dict[str, int | set[int]]:
@@ -183,6 +188,26 @@ def _quality_appeal(w: World) -> int:
 
     hit = _quality_hit(w)
     return Appeal.objects.create(hit=hit, worker_id=hit.worker_id, message="matrix").pk
+def _png() -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(buf, format="PNG")
+    return SimpleUploadedFile("one.png", buf.getvalue(), content_type="image/png")
+
+
+def _export(w: World, *, run: bool) -> int:
+    from datadam.datasets.export_jobs import export_create, export_run
+
+    export = export_create(user=w.users["client"], project_id=w.project.pk, fmt="jsonl")
+    if run:
+        export_run(export_id=export.pk)
+    return export.pk
+
+
 P = "/api/v1/projects/{project_id}"
 
 CASES: dict[str, Case] = {
@@ -273,6 +298,19 @@ CASES: dict[str, Case] = {
         "get", lambda w: f"projects/{w.project.pk}/export.jsonl", managers(200)
     ),
     f"GET {P}/audit": Case("get", lambda w: f"projects/{w.project.pk}/audit", managers(200)),
+    # media: uploads into the world's image project
+    f"POST {P}/media": Case(
+        "post", lambda w: f"projects/{w.images.pk}/media", managers(201), image=True),
+    f"GET {P}/media": Case("get", lambda w: f"projects/{w.images.pk}/media", managers(200)),
+    # export jobs (each request makes its own export inside its savepoint)
+    f"POST {P}/exports": Case(
+        "post", lambda w: f"projects/{w.project.pk}/exports", managers(202),
+        body=lambda w, role: {"format": "jsonl"}),
+    f"GET {P}/exports": Case("get", lambda w: f"projects/{w.project.pk}/exports", managers(200)),
+    "GET /api/v1/exports/{export_id}": Case(
+        "get", lambda w: f"exports/{_export(w, run=False)}", managers(200)),
+    "GET /api/v1/exports/{export_id}/download": Case(
+        "get", lambda w: f"exports/{_export(w, run=True)}/download", managers(200)),
     # results (datasets)
     f"GET {P}/dataset-card": Case(
         "get", lambda w: f"projects/{w.project.pk}/dataset-card", managers(200)
@@ -489,6 +527,8 @@ def _request(world: World, role: str, case: Case, path: str | None = None) -> An
     path = path or case.path(world)
     if case.upload:
         return client.upload(path, "items.jsonl", b'{"text": "uploaded"}\n')
+    if case.image:
+        return client.client.post(f"/api/v1/{path}", {"files": _png()}, headers=client.headers)
     if case.body is not None:
         return getattr(client, case.method)(path, case.body(world, role))
     return getattr(client, case.method)(path)
@@ -556,7 +596,7 @@ def test_another_organizations_project_looks_exactly_like_a_missing_one(world, e
     real = case.path(world)
     missing = real.replace(f"/{world.project.pk}/", "/987654321/").replace(
         f"/{world.draft.pk}/", "/987654321/"
-    )
+    ).replace(f"/{world.images.pk}/", "/987654321/")
     if real.endswith(f"/{world.project.pk}"):
         missing = real[: -len(str(world.project.pk))] + "987654321"
     assert missing != real
@@ -582,7 +622,7 @@ def test_project_lists_are_scoped_to_what_each_role_may_see(world):
         for role in ROLES
         if role != "anonymous"
     }
-    both = {world.project.pk, world.draft.pk}
+    both = {world.project.pk, world.draft.pk, world.images.pk}
     assert visible["client"] == both
     assert visible["operator"] >= both
     assert visible["other_client"] == set()

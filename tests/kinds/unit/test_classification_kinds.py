@@ -17,8 +17,10 @@ def text():
     return get_kind("text_classification")
 
 
-def test_both_classification_kinds_are_registered():
-    assert [k.slug for k in all_kinds()] == ["image_classification", "text_classification"]
+def test_every_kind_is_registered_once_in_slug_order():
+    assert [k.slug for k in all_kinds()] == [
+        "bounding_box", "image_classification", "keypoints", "ocr", "polygon",
+        "text_classification"]
 
 
 def test_an_unknown_kind_is_invalid_input_naming_the_known_ones():

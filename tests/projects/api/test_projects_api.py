@@ -197,7 +197,13 @@ def test_creating_a_project_in_another_organization_looks_like_a_missing_one(
 def test_kinds_and_answer_schemas_are_public(api):
     anonymous = api(None)
     kinds = anonymous.get("kinds").json()
-    assert {k["slug"] for k in kinds} == {"text_classification", "image_classification"}
+    assert {k["slug"]: k["aggregation"] for k in kinds} == {
+        "text_classification": "labels", "image_classification": "labels",
+        "bounding_box": "item", "polygon": "item", "keypoints": "item", "ocr": "item"}
+    boxes = anonymous.get("kinds/bounding_box/answer-schema?labels=car,bus").json()
+    assert boxes["properties"]["boxes"]["items"]["properties"]["label"]["enum"] == ["car", "bus"]
+    face = anonymous.get("kinds/keypoints/answer-schema?points=eye,nose").json()
+    assert set(face["properties"]["keypoints"]["properties"]) == {"eye", "nose"}
     schema = anonymous.get("kinds/text_classification/answer-schema?labels=a,b").json()
     assert schema["properties"]["label"]["enum"] == ["a", "b"]
     multi = anonymous.get(
