@@ -21,6 +21,7 @@ from datadam.rewards.services import account_topup, payout_request
 from datadam.skills.services import skills_compute
 from datadam.work.services import assignment_claim, assignment_submit
 
+from .annotation import demo_annotation
 from .media import SHAPES, save_shape
 from .quality import demo_gold, demo_rule_hit
 from .results import demo_results
@@ -229,6 +230,8 @@ def demo_load(*, verbose: bool = True) -> None:
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     extra = demo_skills(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
                         sentiment=sentiment, truth=truth, sentiment_truth=dict(TEXTS))
+    annotation = demo_annotation(client=client, organization_id=org.pk, workers=workers,
+                                 reviewer=reviewer, rng=rng)
     # Answers were sent the moment they were taken; give them a person's working times, and
     # measure the skills' speed again from those.
     demo_timings(rng=rng)
@@ -237,6 +240,7 @@ def demo_load(*, verbose: bool = True) -> None:
         _print_accounts()
         print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
               f"{topics.name!r} (draft), {extra['triage'].name!r} (invitation only)")
+        print("Image annotation: " + ", ".join(repr(p.name) for p in annotation))
         print("Skills: /skills/ (workers), /talent/projects/"
               f"{extra['triage'].pk}/ (client: find workers), /review-checks/ (operator)")
 

@@ -20,6 +20,10 @@ from datadam.work.models import Assignment, Submission
 TYPICAL_SECONDS: dict[str, float] = {
     "image_classification": 7.0,
     "text_classification": 12.0,
+    "bounding_box": 25.0,
+    "polygon": 40.0,
+    "keypoints": 20.0,
+    "ocr": 35.0,
 }
 DEFAULT_SECONDS = 15.0
 SPREAD = 0.4  # sigma of the log-normal: most answers within 0.5x to 2x the typical time
