@@ -46,6 +46,9 @@ class TaskKind(ABC):
     #: ``multi_label`` (classification only).
     uses_labels: bool = True
     multi_label_option: bool = False
+    #: Words in a client's description of the workers they want that point at this kind
+    #: ("visually sharp", "has done OCR"), for finding workers skilled in it.
+    search_words: tuple[str, ...] = ()
     #: The kind's other settings, asked by the wizard (``config_fields``).
     config_fields: tuple[ConfigField, ...] = ()
 

@@ -212,6 +212,12 @@ class ProjectForm(forms.Form):
         return [k.slug for k in all_kinds() if k.uses_labels]
 
     @staticmethod
+    def label_model_kinds() -> list[str]:
+        """Kinds aggregated by the label models (the method field applies to them only; the
+        others fuse each item's answers)."""
+        return [k.slug for k in all_kinds() if k.crowd_labels]
+
+    @staticmethod
     def multi_kinds() -> list[str]:
         return [k.slug for k in all_kinds() if k.multi_label_option]
 

@@ -16,12 +16,6 @@ from dataclasses import dataclass, field
 ACCURACY = ("careful", "accurate", "accuracy", "precise", "reliable", "meticulous", "detail",
             "detailed", "quality", "thorough", "꼼꼼", "정확", "신중", "세심")
 SPEED = ("fast", "quick", "quickly", "speedy", "rapid", "빠른", "빨리", "신속")
-KIND_WORDS = {
-    "image_classification": ("visual", "visually", "sharp", "image", "images", "photo",
-                             "photos", "picture", "pictures", "eyes", "이미지", "사진", "시각"),
-    "text_classification": ("text", "texts", "sentiment", "reading", "writing", "텍스트",
-                            "문장", "감정"),
-}
 LANGUAGES = {
     "ko": ("korean", "한국어", "한국인", "한국"), "en": ("english", "영어"),
     "ja": ("japanese", "일본어"), "zh": ("chinese", "mandarin", "중국어"),
@@ -59,6 +53,8 @@ class Vocabulary:
     regions: tuple[str, ...] = ()
     occupations: tuple[str, ...] = ()
     qualifications: dict[str, int] = field(default_factory=dict)
+    #: words that point at a task kind (each kind's ``search_words``), by kind slug
+    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def _lookup(token: str, vocab: Vocabulary) -> Criterion | None:
     for occupation in vocab.occupations:
         if _plural_match(token, occupation):
             return Criterion("occupation", occupation)
-    for kind, words in KIND_WORDS.items():
+    for kind, words in vocab.kinds.items():
         if _is(token, words):
             return Criterion("kind", kind)
     return None

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from datadam.accounts.models import WorkerProfile
+from datadam.kinds import all_kinds
 from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager
 from datadam.skills.models import ProjectSkills
@@ -34,6 +35,7 @@ def vocabulary(*, user: Any) -> Vocabulary:
         regions=tuple(regions[:VOCAB_LIMIT]),
         occupations=tuple(jobs[:VOCAB_LIMIT]),
         qualifications={name: pk for name, pk in quals if " " not in name},
+        kinds={k.slug: k.search_words for k in all_kinds()},
     )
 
 

@@ -29,6 +29,7 @@ class BoundingBox(shapes.ImageShapeKind):
     title = gettext_lazy("Bounding boxes")
     description = gettext_lazy("Draw a labelled box around every object in an image.")
     exporters = EXPORTERS
+    search_words = ("box", "bounding", "detection", "박스", "바운딩")
 
     def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(config, dict):

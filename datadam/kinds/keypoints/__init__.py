@@ -47,6 +47,8 @@ class Keypoints(shapes.ImageShapeKind):
     description = gettext_lazy("Place named points (a skeleton, such as face landmarks) on "
                                "an image, marking hidden ones.")
     exporters = EXPORTERS
+    search_words = ("keypoint", "keypoints", "landmark", "landmarks", "pose", "키포인트",
+                    "특징점")
     default_pass_score = 0.75
     uses_labels = False
     config_fields = (

@@ -39,6 +39,7 @@ class Ocr(shapes.ImageShapeKind):
     description = gettext_lazy("Box or outline each piece of text in an image and type "
                                "what it says.")
     exporters = EXPORTERS
+    search_words = ("ocr", "transcribe", "transcription", "transcribing", "글자", "문자인식")
     uses_labels = False
     config_fields = (
         ConfigField("languages", gettext_lazy("Languages of the text"), "multi", ["ko", "en"],

@@ -49,6 +49,8 @@ class Polygons(shapes.ImageShapeKind):
     title = gettext_lazy("Polygons")
     description = gettext_lazy("Outline each object with a polygon, or trace lines.")
     exporters = EXPORTERS
+    search_words = ("polygon", "polygons", "outline", "outlines", "segmentation", "다각형",
+                    "폴리곤", "분할")
     config_fields = (
         ConfigField("tools", gettext_lazy("Shapes workers draw"), "multi", ["polygon"],
                     choices=(("polygon", gettext_lazy("Polygons (closed outlines)")),

@@ -20,6 +20,7 @@ class TextClassification(ClassificationKind):
     title = gettext_lazy("Text classification")
     description = gettext_lazy("Read a text and pick the class (or classes) that fit it.")
     multi_label_option = True
+    search_words = ("text", "texts", "sentiment", "reading", "writing", "텍스트", "문장", "감정")
 
     def sample_item(self) -> dict[str, Any]:
         # Translated when shown, so a Korean client previews a Korean text.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datadam.recommendations.parsing import Criterion, Vocabulary, parse_query
 
-VOCAB = Vocabulary(tags=("boxes", "medical"), regions=("Busan", "Seoul"),
+KINDS = {"image_classification": ("visual", "visually", "sharp", "image", "사진"),
+         "text_classification": ("text", "sentiment", "텍스트"),
+         "ocr": ("ocr", "transcribe", "글자")}
+VOCAB = Vocabulary(kinds=KINDS, tags=("boxes", "medical"), regions=("Busan", "Seoul"),
                    occupations=("nurse",), qualifications={"Radiology": 7})
 
 
@@ -48,3 +51,9 @@ def test_unknown_words_are_reported_once():
 def test_empty_query():
     parsed = parse_query("", None)
     assert parsed.criteria == () and parsed.unknown == ()
+
+
+def test_each_kind_brings_its_own_words_for_finding_skilled_workers():
+    found = by_name(parse_query("has done OCR before, 글자 전사", VOCAB))
+    assert ("kind", "ocr") in found
+    assert found[("kind", "ocr")].weight == 2  # "ocr" and "글자" both point at it
