@@ -110,6 +110,7 @@ def cmd_worker(argv: list[str]) -> int:
     from django.core.management import call_command
 
     from datadam.datasets.tasks import results_sweep_task
+    from datadam.media.tasks import media_sweep_task
     from datadam.quality.tasks import agreement_task
     from datadam.skills.tasks import skills_compute_task
     from datadam.work.tasks import sweep_task
@@ -122,6 +123,7 @@ def cmd_worker(argv: list[str]) -> int:
                 if n % AGREEMENT_EVERY_TICKS == 0:  # the quality agreement check, less often
                     agreement_task.enqueue()
                 results_sweep_task.enqueue()
+                media_sweep_task.enqueue()
                 if time.monotonic() >= skills_due:
                     skills_compute_task.enqueue()  # everyone's skills; safe to run twice
                     skills_due = time.monotonic() + args.skills_every

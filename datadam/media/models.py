@@ -50,7 +50,12 @@ class MediaAsset(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "sha256"], name="media_project_sha256"),
         ]
-        indexes = [models.Index(fields=["project", "id"], name="media_project_idx")]
+        indexes = [
+            models.Index(fields=["project", "id"], name="media_project_idx"),
+            # The sweep finds renditions whose job was lost among pending assets only.
+            models.Index(fields=["created_at"], name="media_pending_idx",
+                         condition=models.Q(status="pending")),
+        ]
 
     def __str__(self) -> str:
         return self.original_name or self.key

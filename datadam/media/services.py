@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datadam.audit.services import audit_record
@@ -237,6 +239,23 @@ def _enqueue(asset_ids: list[int]) -> None:
 
     for chunk in _chunks(asset_ids, RENDITION_BATCH):
         media_renditions_task.enqueue(asset_ids=list(chunk))
+
+
+#: A pending asset older than this lost its renditions job (the enqueue failed, or the worker
+#: stopped): the sweep queues it again.
+STALE_PENDING = timedelta(minutes=10)
+SWEEP_LIMIT = 1000
+
+
+def media_sweep() -> int:
+    """Periodic: queue the renditions of assets left pending by a lost job again (safe: the
+    job skips what is done); returns how many were queued."""
+    due = timezone.now() - STALE_PENDING
+    ids = list(MediaAsset.objects.filter(status=MediaStatus.PENDING, created_at__lt=due)
+               .order_by("created_at").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    if ids:
+        _enqueue(ids)
+    return len(ids)
 
 
 def media_renditions_make(*, asset_ids: Sequence[int]) -> dict[str, int]:

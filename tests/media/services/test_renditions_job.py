@@ -100,3 +100,25 @@ def test_the_display_filter_shows_the_web_rendition_once_made_else_the_original(
         f"{default_storage.url(asset.web_key)}|{default_storage.url(asset.thumb_key)}")
     assert template.render(Context({"item": {"image": "https://x/y.png"}})) == (
         "https://x/y.png|https://x/y.png")
+
+
+def test_the_sweep_queues_again_only_renditions_whose_job_was_lost(client_org, image_project,
+                                                                   pics, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from datadam.media import services
+
+    project = image_project()
+    media_upload(user=client_org[0], project_id=project.pk, files=[
+        pics.upload("old.png", pics.png(color=(1, 2, 3))),
+        pics.upload("new.png", pics.png(color=(4, 5, 6)))])
+    old = MediaAsset.objects.get(original_name="old.png")
+    MediaAsset.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    queued: list[list[int]] = []
+    monkeypatch.setattr(services, "_enqueue", queued.append)
+    assert services.media_sweep() == 1
+    assert queued == [[old.pk]]  # the fresh one's job may still be on its way
+    media_renditions_make(asset_ids=[old.pk])
+    assert services.media_sweep() == 0
