@@ -6,6 +6,9 @@ fields. The rest of the platform only talks to the ``TaskKind`` interface in ``b
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from django.utils.translation import gettext as _
 
 from datadam.errors import InvalidInput
@@ -45,13 +48,18 @@ def all_kinds() -> list[TaskKind]:
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
 
 
+#: Packages here that are not kinds: shared code of several kinds.
+_SHARED = frozenset({"geometry", "imaging", "templatetags"})
+_loaded = False
+
+
 def _load() -> None:
-    # Importing a kind's package registers it.
-    from . import (  # noqa: F401
-        bounding_box,
-        image_classification,
-        keypoints,
-        ocr,
-        polygon,
-        text_classification,
-    )
+    """Import every kind package (a folder here with an ``__init__.py``, not private and not
+    shared code); importing one registers its kind. Adding a kind touches its folder only."""
+    global _loaded
+    if _loaded:
+        return
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.ispkg and not module.name.startswith("_") and module.name not in _SHARED:
+            importlib.import_module(f"{__name__}.{module.name}")
+    _loaded = True
