@@ -234,4 +234,10 @@ DATADAM = {
     "MEDIA_ARCHIVE_MAX_BYTES": 2 * 1024 * 1024 * 1024,
     "MEDIA_THUMB_PX": 256,
     "MEDIA_WEB_PX": 1600,
+    # Uploaded audio and video (docs/media.md): bytes and seconds of one file, longest side of
+    # a video's web rendition and poster, min/max pairs of an audio file's waveform peaks.
+    "MEDIA_AV_MAX_BYTES": 500 * 1024 * 1024,
+    "MEDIA_AV_MAX_SECONDS": 2 * 60 * 60,
+    "MEDIA_VIDEO_WEB_PX": 1280,
+    "MEDIA_PEAKS": 1000,
 }

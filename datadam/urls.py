@@ -36,7 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# Uploaded images for signed-in users, without DEBUG too (under DEBUG the line above wins).
+# Uploaded media for signed-in users, with byte ranges (audio and video seek), DEBUG or not.
 urlpatterns += serve_urlpatterns()
+if settings.DEBUG:  # the rest of the media folder, for development
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

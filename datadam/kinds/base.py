@@ -51,6 +51,9 @@ class TaskKind(ABC):
     search_words: tuple[str, ...] = ()
     #: The kind's other settings, asked by the wizard (``config_fields``).
     config_fields: tuple[ConfigField, ...] = ()
+    #: The media a client uploads to make this kind's items ("image", "audio", "video"):
+    #: the item's key that holds the file's URL (``datadam.media``). None: no upload.
+    media_field: str | None = None
 
     def sample_item(self) -> dict[str, Any]:
         """An item to show in the wizard's live preview (no network, no upload)."""

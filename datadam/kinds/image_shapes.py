@@ -188,6 +188,7 @@ class ImageShapeKind(TaskKind):
 
     crowd_labels = False
     answer_needs_item = True
+    media_field = "image"
     config_fields: tuple[ConfigField, ...] = (IOU, MIN_AGREEMENT, pass_score(0.8))
 
     def sample_item(self) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""API: upload images (or archives of images) into a project, list a project's images."""
+"""API: upload images, audio or video (or archives of them) into a project, list a project's
+media."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
@@ -32,6 +34,7 @@ class MediaOut(Schema):
     id: int
     file: str
     item_id: int | None
+    media_kind: str
     content_type: str
     width: int
     height: int
@@ -43,6 +46,10 @@ class MediaOut(Schema):
     url: str
     web_url: str
     thumb_url: str
+    duration: float | None
+    probe: dict[str, Any]
+    peaks_url: str
+    poster_url: str
     created_at: datetime
 
 
@@ -59,12 +66,14 @@ class MediaPageOut(Schema):
 def upload_media(
     request: HttpRequest, project_id: int, files: File[list[UploadedFile]] = None
 ):
-    """Upload images (JPEG, PNG, WebP, GIF, BMP) or .zip / .tar(.gz) archives of them, as
-    multipart ``files``. Each new image becomes an item ``{"image", "width", "height",
-    "media_id"}`` named by its file name (its path inside an archive). 201 when images were
+    """Upload what the project's kind takes, as multipart ``files``: images (JPEG, PNG,
+    WebP, GIF, BMP), audio (WAV, MP3, Ogg/Opus, FLAC, WebM, M4A, ...) or video (WebM, MP4,
+    MOV, Matroska, ...), or .zip / .tar(.gz) archives of them; checked by content. Each new
+    file becomes an item named by its file name (its path inside an archive): ``{"image",
+    "width", "height", "media_id"}``, ``{"audio", "duration", "sample_rate", "media_id"}``
+    or ``{"video", "duration", "width", "height", "fps", "media_id"}``. 201 when files were
     added; 200 when none was new but some were already in the project; 422 when every file
-    was refused.
-    ``rejected`` names each refused file and why."""
+    was refused. ``rejected`` names each refused file and why."""
     report = media_upload(user=request.auth, project_id=project_id, files=files or [])
     if report.created:
         return Status(201, report)
@@ -73,8 +82,10 @@ def upload_media(
 
 @router.get("/projects/{project_id}/media", response=MediaPageOut, url_name="media_list")
 def list_media(request: HttpRequest, project_id: int, after: int = 0, limit: int = 100):
-    """A project's images in upload order, ``limit`` (at most 1000) after the id ``after``;
-    ``next_after`` continues the list (null at its end)."""
+    """A project's media in upload order, ``limit`` (at most 1000) after the id ``after``;
+    ``next_after`` continues the list (null at its end). Audio and video have their
+    ``duration``, what probing found (``probe``: codecs, sample rate, frame rate, ...) and,
+    once made, their renditions (``web_url``, ``peaks_url``, ``poster_url``)."""
     rows, next_after = media_page(
         user=request.auth, project_id=project_id, after=after, limit=limit
     )

@@ -6,12 +6,18 @@ most ``max_members`` files and ``max_total`` bytes unpacked per archive, each me
 name (the external id of its item): ``..``, ``.`` and empty parts are dropped, so
 ``../evil.png`` is ``evil.png``; nothing is written under that name anywhere. Directories,
 links and the clutter of desktop archivers (``__MACOSX/``, ``.DS_Store``) are skipped.
+
+Audio and video may be larger than an image (``max_media_bytes``): a file above ``max_bytes``
+is not read into memory but handed on as a file (``Member.file``): the upload itself, or an
+archive member spooled to a temporary file (in memory up to 8 MiB, then on disk).
 """
 
 from __future__ import annotations
 
 import lzma
+import shutil
 import tarfile
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -34,15 +40,24 @@ class Limits:
     max_bytes: int
     max_members: int
     max_total: int
+    #: Largest audio or video file (0: the same as ``max_bytes``); larger than
+    #: ``max_bytes`` comes as ``Member.file``.
+    max_media_bytes: int = 0
+
+    @property
+    def largest(self) -> int:
+        return max(self.max_bytes, self.max_media_bytes)
 
 
 @dataclass(frozen=True)
 class Member:
-    """One file to check: its bytes, or why it was not read (``error``)."""
+    """One file to check: its bytes, or (when larger than an image may be) an open file
+    positioned anywhere, or why it was not read (``error``)."""
 
     name: str
     data: bytes | None = None
     error: str | None = None
+    file: IO[bytes] | None = None
 
 
 def archive_type(head: bytes) -> str | None:
@@ -67,7 +82,24 @@ def _is_junk(name: str) -> bool:
 
 
 def _too_big(limits: Limits) -> str:
-    return _("the file is larger than %(mb)s MB") % {"mb": f"{limits.max_bytes / 1048576:g}"}
+    return _("the file is larger than %(mb)s MB") % {"mb": f"{limits.largest / 1048576:g}"}
+
+
+_SPOOL = 8 << 20
+
+
+def _read(name: str, handle: IO[bytes], size: int, limits: Limits) -> Member:
+    """A member's bytes, or (larger than an image may be) a spooled copy of them."""
+    if size <= limits.max_bytes:
+        return _nested(name, handle.read(limits.max_bytes + 1))
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 - handed on
+    shutil.copyfileobj(handle, spool, 1 << 20)
+    spool.seek(0)
+    if archive_type(spool.read(512)):
+        spool.close()
+        return Member(name, error=_("archives inside archives are not read"))
+    spool.seek(0)
+    return Member(name, file=spool)
 
 
 def _too_many(archive: str, limits: Limits) -> Member:
@@ -107,7 +139,7 @@ def _zip_members(archive: str, stream: IO[bytes], limits: Limits) -> Iterator[Me
             if info.flag_bits & 0x1:
                 yield Member(name, error=_("the file is encrypted"))
                 continue
-            if info.file_size > limits.max_bytes:  # zipfile never reads past this size
+            if info.file_size > limits.largest:  # zipfile never reads past this size
                 yield Member(name, error=_too_big(limits))
                 continue
             total += info.file_size
@@ -116,11 +148,11 @@ def _zip_members(archive: str, stream: IO[bytes], limits: Limits) -> Iterator[Me
                 return
             try:
                 with zf.open(info) as handle:
-                    data = handle.read(limits.max_bytes + 1)
+                    member = _read(name, handle, info.file_size, limits)
             except _READ_ERRORS:
                 yield Member(name, error=_("the file cannot be unpacked from the archive"))
                 continue
-            yield _nested(name, data)
+            yield member
 
 
 def _tar_members(archive: str, stream: IO[bytes], limits: Limits) -> Iterator[Member]:
@@ -142,11 +174,14 @@ def _tar_members(archive: str, stream: IO[bytes], limits: Limits) -> Iterator[Me
                 if total > limits.max_total:
                     yield _too_large(archive, limits)
                     return
-                if info.size > limits.max_bytes:
+                if info.size > limits.largest:
                     yield Member(name, error=_too_big(limits))
                     continue
                 handle = tf.extractfile(info)
-                yield _nested(name, handle.read() if handle is not None else b"")
+                if handle is None:
+                    yield _nested(name, b"")
+                else:
+                    yield _read(name, handle, info.size, limits)
     except _READ_ERRORS:
         yield Member(archive, error=_("the tar archive is damaged or incomplete"))
 
@@ -170,7 +205,9 @@ def upload_members(files: Iterable[Any], limits: Limits) -> Iterator[Member]:
                 yield member
             if empty:
                 yield Member(name, error=_("the archive holds no files"))
-        elif (upload.size or 0) > limits.max_bytes:
+        elif (upload.size or 0) > limits.largest:
             yield Member(name, error=_too_big(limits))
+        elif (upload.size or 0) > limits.max_bytes:
+            yield Member(name, file=upload)  # audio or video: checked from the file
         else:
             yield Member(name, data=upload.read(limits.max_bytes + 1))

@@ -18,6 +18,14 @@ DEFAULTS: dict[str, int] = {
     # Longest side of the renditions, in pixels.
     "MEDIA_THUMB_PX": 256,
     "MEDIA_WEB_PX": 1600,
+    # One audio or video file (as uploaded or as an archive member; checked from a temporary
+    # file, never read whole into memory), and its longest duration in seconds.
+    "MEDIA_AV_MAX_BYTES": 500 * 1024 * 1024,
+    "MEDIA_AV_MAX_SECONDS": 2 * 60 * 60,
+    # Longest side of a video's web rendition and poster frame, in pixels.
+    "MEDIA_VIDEO_WEB_PX": 1280,
+    # Min/max pairs of an audio file's precomputed waveform.
+    "MEDIA_PEAKS": 1000,
 }
 
 

@@ -13,12 +13,20 @@ class MediaStatus(models.TextChoices):
     FAILED = "failed", _("Renditions failed")
 
 
+class MediaKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
+
+
 class MediaAsset(models.Model):
-    """One image in a project's storage, and the item made from it.
+    """One image, audio or video file in a project's storage, and the item made from it.
 
     ``sha256`` is of the file as uploaded, so the same file uploaded again is found and not
     stored twice; the stored original may differ from it only by a removed GPS block
     (``gps_removed``). Keys are storage names (``default_storage``), never file paths.
+    Audio has no width and height (0); audio and video have a ``duration`` and the rest of
+    what ``probe.probe`` found in ``probe`` (codecs, sample rate, frame rate...).
     """
 
     project = models.ForeignKey(
@@ -27,12 +35,17 @@ class MediaAsset(models.Model):
     item = models.ForeignKey(
         "projects.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    media_kind = models.CharField(max_length=8, choices=MediaKind.choices,
+                                  default=MediaKind.IMAGE)
     key = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(max_length=32)
     width = models.PositiveIntegerField(help_text=_("As displayed (EXIF orientation applied)."))
     height = models.PositiveIntegerField(help_text=_("As displayed (EXIF orientation applied)."))
     size = models.BigIntegerField(help_text=_("Bytes of the stored original."))
+    duration = models.FloatField(null=True, blank=True, help_text=_("Seconds (audio, video)."))
+    probe = models.JSONField(default=dict, blank=True,
+                             help_text=_("What probing the audio or video file found."))
     original_name = models.CharField(max_length=255, blank=True, default="")
     gps_removed = models.BooleanField(default=False)
     status = models.CharField(
@@ -40,6 +53,8 @@ class MediaAsset(models.Model):
     )
     thumb_key = models.CharField(max_length=300, blank=True, default="")
     web_key = models.CharField(max_length=300, blank=True, default="")
+    peaks_key = models.CharField(max_length=300, blank=True, default="")
+    poster_key = models.CharField(max_length=300, blank=True, default="")
     error = models.CharField(max_length=300, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

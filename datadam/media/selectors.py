@@ -1,4 +1,5 @@
-"""Reads of the media app: a project's images, their URLs, the URL to show for an item."""
+"""Reads of the media app: a project's media, their URLs, the URL to show for an item, which
+media a kind takes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from .models import MediaAsset
 
 # What an item made from an upload looks like: every image kind must take it.
 SAMPLE_ITEM = {"image": "/media/sample.png", "width": 1, "height": 1, "media_id": 1}
+#: The same for each media: what a kind that does not state its ``media_field`` is tried with.
+SAMPLE_ITEMS = {
+    "image": SAMPLE_ITEM,
+    "audio": {"audio": "/media/sample.webm", "duration": 1.0, "sample_rate": 48000,
+              "media_id": 1},
+    "video": {"video": "/media/sample.webm", "duration": 1.0, "width": 2, "height": 2,
+              "fps": 25.0, "media_id": 1},
+}
 
 
 def media_url(key: str) -> str:
@@ -38,13 +47,29 @@ def media_thumb_url(item_data: Any) -> str:
     return media_display_url(item_data)
 
 
+def kind_media(slug: str) -> str | None:
+    """The media uploads of this kind's projects are ("image", "audio", "video"; None: no
+    upload): the kind's ``media_field``; a kind that does not state it, the first media
+    whose upload item (``SAMPLE_ITEMS``) its ``validate_item`` takes."""
+    try:
+        kind = get_kind(slug)
+    except Exception:  # noqa: BLE001 - an unknown kind takes nothing
+        return None
+    field = getattr(kind, "media_field", None)
+    if field in SAMPLE_ITEMS:
+        return field
+    for media, sample in SAMPLE_ITEMS.items():
+        try:
+            kind.validate_item(dict(sample))
+        except Exception:  # noqa: BLE001 - ItemError: not this media
+            continue
+        return media
+    return None
+
+
 def kind_takes_images(slug: str) -> bool:
     """Whether items of this kind can be made from uploaded images."""
-    try:
-        get_kind(slug).validate_item(dict(SAMPLE_ITEM))
-    except Exception:  # noqa: BLE001 - ItemError, or an unknown kind: takes nothing
-        return False
-    return True
+    return kind_media(slug) == "image"
 
 
 def media_page(
@@ -63,6 +88,7 @@ def media_out(asset: MediaAsset) -> dict[str, Any]:
         "id": asset.pk,
         "file": asset.original_name,
         "item_id": asset.item_id,
+        "media_kind": asset.media_kind,
         "content_type": asset.content_type,
         "width": asset.width,
         "height": asset.height,
@@ -74,5 +100,9 @@ def media_out(asset: MediaAsset) -> dict[str, Any]:
         "url": media_url(asset.key),
         "web_url": media_url(asset.web_key),
         "thumb_url": media_url(asset.thumb_key),
+        "duration": asset.duration,
+        "probe": asset.probe or {},
+        "peaks_url": media_url(asset.peaks_key),
+        "poster_url": media_url(asset.poster_key),
         "created_at": asset.created_at,
     }

@@ -2,8 +2,9 @@
 
 Files are read through ``default_storage`` (any backend), streamed, with an ETag, a private
 cache lifetime and single byte ranges (``Range: bytes=a-b``, for large images and resumed
-downloads). Only the folders of images meant for the task pages are served: uploaded
-images (``images/``) and the demo's (``demo/``); other stored files, such as the
+downloads, and the seeking of audio and video players). Only the folders of media meant for
+the task pages are served: uploaded images (``images/``), audio (``audio/``) and video
+(``video/``), and the demo's (``demo/``); other stored files, such as the
 documents workers send for credential checks, have views of their own that check who asks.
 """
 
@@ -22,7 +23,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-SERVED_PREFIXES = ("images/", "demo/")
+SERVED_PREFIXES = ("images/", "audio/", "video/", "demo/")
 CACHE_CONTROL = "private, max-age=86400"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

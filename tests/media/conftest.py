@@ -137,3 +137,108 @@ def image_project(make_project) -> Callable[..., Project]:
                             config={"labels": ["cat", "dog"]}, **fields)
 
     return make
+
+
+class AvFiles:
+    """Generated audio and video files (bytes): a tone as WAV (numpy + wave) or encoded
+    with PyAV; colour frames as WebM (VP9 + Opus) or MP4 (H.264 + AAC)."""
+
+    @staticmethod
+    def wav(seconds: float = 1.0, rate: int = 16000, freq: float = 440.0,
+            channels: int = 1) -> bytes:
+        import wave
+
+        import numpy as np
+
+        t = np.arange(int(seconds * rate)) / rate
+        x = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as w:
+            w.setnchannels(channels)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(np.repeat(x, channels).tobytes())
+        return buf.getvalue()
+
+    @staticmethod
+    def audio(fmt: str = "ogg", codec: str = "libopus", seconds: float = 1.0,
+              rate: int = 48000) -> bytes:
+        """A tone encoded by PyAV: Ogg/Opus by default (``("webm", "libopus")``,
+        ``("mp3", "libmp3lame")`` ... too)."""
+        import av
+        import numpy as np
+
+        out = io.BytesIO()
+        with av.open(out, "w", format=fmt) as c:
+            s = c.add_stream(codec, rate=rate, layout="mono")
+            n = int(seconds * rate)
+            x = (0.3 * np.sin(2 * np.pi * 330 * np.arange(n) / rate)).astype("float32")
+            resampler = av.AudioResampler(format=s.codec_context.format.name, layout="mono",
+                                          rate=rate)
+            for i in range(0, n, 960):
+                f = av.AudioFrame.from_ndarray(x[i:i + 960].reshape(1, -1), format="flt",
+                                               layout="mono")
+                f.sample_rate, f.pts = rate, i
+                for g in resampler.resample(f):
+                    for p in s.encode(g):
+                        c.mux(p)
+            for p in s.encode(None):
+                c.mux(p)
+        return out.getvalue()
+
+    @staticmethod
+    def video(fmt: str = "webm", codec: str = "libvpx-vp9", seconds: float = 1.0,
+              fps: int = 10, size: tuple[int, int] = (64, 48), sound: bool = True) -> bytes:
+        """Frames of a colour that changes every frame, with silence as sound."""
+        import av
+        import numpy as np
+
+        w, h = size
+        out = io.BytesIO()
+        with av.open(out, "w", format=fmt) as c:
+            v = c.add_stream(codec, rate=fps)
+            v.width, v.height, v.pix_fmt = w, h, "yuv420p"
+            a = None
+            if sound:
+                a = c.add_stream("libopus" if fmt == "webm" else "aac", rate=48000,
+                                 layout="mono")
+            for i in range(int(seconds * fps)):
+                img = np.zeros((h, w, 3), np.uint8)
+                img[:, :, i % 3] = 200
+                f = av.VideoFrame.from_ndarray(img, format="rgb24")
+                f.pts = i
+                for p in v.encode(f):
+                    c.mux(p)
+            for p in v.encode(None):
+                c.mux(p)
+            if a is not None:
+                resampler = av.AudioResampler(format=a.codec_context.format.name,
+                                              layout="mono", rate=48000)
+                for i in range(0, int(seconds * 48000), 1024):
+                    f = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32),
+                                                   format="flt", layout="mono")
+                    f.sample_rate, f.pts = 48000, i
+                    for g in resampler.resample(f):
+                        for p in a.encode(g):
+                            c.mux(p)
+                for p in a.encode(None):
+                    c.mux(p)
+        return out.getvalue()
+
+
+@pytest.fixture
+def avfiles() -> type[AvFiles]:
+    return AvFiles
+
+
+@pytest.fixture
+def audio_project(make_project) -> Callable[..., Project]:
+    """An audio classification project (a draft without items unless told otherwise)."""
+
+    def make(**fields: Any) -> Project:
+        fields.setdefault("items", 0)
+        fields.setdefault("launch", False)
+        return make_project(kind="audio_classification",
+                            config={"labels": ["speech", "music"]}, **fields)
+
+    return make

@@ -18,6 +18,7 @@ class ImageClassification(ClassificationKind):
     title = gettext_lazy("Image classification")
     description = gettext_lazy("Pick the class (or classes) that fit an image.")
     multi_label_option = True
+    media_field = "image"
     search_words = ("visual", "visually", "sharp", "image", "images", "photo", "photos",
                     "picture", "pictures", "eyes", "이미지", "사진", "시각")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from datadam.media.selectors import kind_takes_images, media_display_url, media_thumb_url
+from datadam.media.selectors import kind_media, media_display_url, media_thumb_url
 
 register = template.Library()
 
@@ -27,5 +27,6 @@ def thumb_image(item_data: Any) -> str:
 
 @register.inclusion_tag("media/_upload_link.html")
 def upload_images_link(project: Any) -> dict[str, Any]:
-    """A link to the image upload page, for projects whose kind takes images."""
-    return {"project": project, "show": kind_takes_images(project.kind)}
+    """A link to the upload page, for projects whose kind takes images, audio or video."""
+    media = kind_media(project.kind)
+    return {"project": project, "show": media is not None, "media": media}
