@@ -32,6 +32,7 @@ from datadam.audit.services import audit_record
 from datadam.errors import DomainError, NotFound
 from datadam.kinds import get_kind
 from datadam.kinds.exporting import ExportContext, ExportFormat, ExportOptions, Record
+from datadam.kinds.hf import HF
 from datadam.kinds.tabular import COMMON, served_as
 from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager, user_can_manage
@@ -53,10 +54,11 @@ class InvalidExport(DomainError):
 
 
 def export_formats(kind: str) -> list[ExportFormat]:
-    """The formats a project of this kind exports to: JSONL and CSV, then the kind's own."""
+    """The formats a project of this kind exports to: JSONL and CSV, then the kind's own,
+    then the Hugging Face ``datasets`` folder (every kind has it too)."""
     own = tuple(getattr(get_kind(kind), "exporters", ()) or ())
-    seen = {f.slug for f in COMMON}
-    return [*COMMON, *(f for f in own if f.slug not in seen)]
+    seen = {f.slug for f in (*COMMON, HF)}
+    return [*COMMON, *(f for f in own if f.slug not in seen), HF]
 
 
 def format_of(kind: str, slug: str) -> ExportFormat | None:
@@ -196,7 +198,8 @@ def export_context(project: Project, options: ExportOptions, *,
                    card: dict[str, Any] | None) -> ExportContext:
     return ExportContext(project_id=project.pk, name=project.name, kind=project.kind,
                          config=dict(project.config or {}), options=options,
-                         open_media=open_media, card=card)
+                         open_media=open_media, card=card,
+                         summarise=get_kind(project.kind).summary)
 
 
 def export_run(*, export_id: int) -> dict[str, Any]:

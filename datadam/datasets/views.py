@@ -98,6 +98,8 @@ FORMAT_DESCRIPTIONS = {
     "yolo": gettext_lazy("A zip of YOLO label files (normalised boxes, polygons or "
                          "keypoints) with data.yaml."),
     "voc": gettext_lazy("A zip of Pascal VOC XML files, one per image, with the label map."),
+    "hf": gettext_lazy("A zip of a Hugging Face dataset folder (Parquet and a README with the "
+                       "dataset card): unzip it and load it with datasets.load_dataset."),
 }
 
 
@@ -133,7 +135,8 @@ def exports_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "datasets/exports.html", {
         **_exports_context(project),
         "kind": get_kind(project.kind),
-        "formats": [(f, FORMAT_DESCRIPTIONS.get(f.slug, f.title)) for f in formats],
+        "formats": [(f, _(f.description) if f.description
+                     else FORMAT_DESCRIPTIONS.get(f.slug, f.title)) for f in formats],
         "chosen": chosen,
         "error": error,
     }, status=422 if error else 200)

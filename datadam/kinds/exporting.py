@@ -20,6 +20,12 @@ from typing import IO, Any
 Record = dict[str, Any]
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a format's description for the Korean catalogue without importing Django (the
+    export page translates it when it shows it)."""
+    return text
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """What the client chose to put in an export."""
@@ -43,6 +49,8 @@ class ExportContext:
     open_media: Callable[[str], IO[bytes] | None] | None = None
     #: the dataset card (accuracy statement) to put beside the data, where the format allows
     card: dict[str, Any] | None = None
+    #: a result in a few words (the kind's ``summary``), for formats with a label column
+    summarise: Callable[[dict[str, Any]], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,5 @@ class ExportFormat:
     write: Callable[[ExportContext, Iterable[Record]], Iterator[bytes]]
     #: whether the writer needs every individual answer (else only results are read)
     needs_answers: bool = False
+    #: one sentence for the export page, in English, marked with ``gettext_noop``
+    description: str = ""

@@ -36,7 +36,6 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -113,22 +112,21 @@ def write_jsonl(ctx: ExportContext, records: Iterable[Record]) -> Iterator[bytes
 
 
 # --- CSV --------------------------------------------------------------------------------------
-def summary(result: dict[str, Any] | None) -> str:
-    """A short text for a result of any kind (the CSV's ``label``)."""
+def summary(result: dict[str, Any] | None,
+            summarise: Callable[[dict[str, Any]], str] | None = None) -> str:
+    """A short text for a result (the CSV's ``label``): the kind's own summary when the
+    context gives it, else the label or labels of a classification result."""
     if not isinstance(result, dict):
         return ""
+    if summarise is not None:
+        try:
+            return str(summarise(result))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return ""  # a result the kind cannot read: no label rather than no export
     if isinstance(result.get("label"), str):
         return result["label"]
     if isinstance(result.get("labels"), list):
         return ", ".join(str(v) for v in result["labels"])
-    for key in ("boxes", "shapes"):
-        if isinstance(result.get(key), list):
-            counts = Counter(str(s.get("label", "")) for s in result[key] if isinstance(s, dict))
-            return ", ".join(lb if n == 1 else f"{lb}×{n}" for lb, n in counts.items())
-    if isinstance(result.get("regions"), list):
-        return " / ".join(str(r.get("text", "")) for r in result["regions"] if isinstance(r, dict))
-    if isinstance(result.get("keypoints"), dict):
-        return f"{len(result['keypoints'])} points"
     return ""
 
 
@@ -149,12 +147,13 @@ def _defused(text: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _item_row(record: Record) -> list[Any]:
+def _item_row(record: Record, summarise: Callable[[dict[str, Any]], str] | None
+              ) -> list[Any]:
     result = record.get("result")
     meta = result if isinstance(result, dict) else {}
     own = {k: v for k, v in meta.items() if k not in RESULT_META} if result is not None else None
     return [record["item_id"], record.get("external_id", ""), _reference(record),
-            _json(record.get("data")), summary(result), _json(own),
+            _json(record.get("data")), summary(result, summarise), _json(own),
             _cell(meta.get("confidence")), _cell(meta.get("answers")),
             _cell(meta.get("provisional")), _cell(meta.get("method"))]
 
@@ -175,8 +174,10 @@ def _answer_row(answer: dict[str, Any] | None) -> list[Any]:
 class _CsvRows:
     """Encodes a record as its CSV row(s)."""
 
-    def __init__(self, with_answers: bool, with_file: bool) -> None:
+    def __init__(self, with_answers: bool, with_file: bool,
+                 summarise: Callable[[dict[str, Any]], str] | None = None) -> None:
         self.with_answers, self.with_file = with_answers, with_file
+        self.summarise = summarise
         self.buffer = io.StringIO()
         self.out = csv.writer(self.buffer, lineterminator="\n")
         header = list(ITEM_COLUMNS) + (["file"] if with_file else [])
@@ -190,7 +191,8 @@ class _CsvRows:
         return text.encode("utf-8")
 
     def __call__(self, record: Record) -> bytes:
-        row = _item_row(record) + ([record.get("file", "")] if self.with_file else [])
+        row = _item_row(record, self.summarise) + (
+            [record.get("file", "")] if self.with_file else [])
         if not self.with_answers:
             return self._take([row])
         return self._take([row + _answer_row(a) for a in record.get("answers") or [None]])
@@ -199,7 +201,7 @@ class _CsvRows:
 def write_csv(ctx: ExportContext, records: Iterable[Record]) -> Iterator[bytes]:
     """The CSV (a zip with ``images/`` when media are included)."""
     include = ctx.options.media == "include"
-    rows = _CsvRows(ctx.options.answers, include)
+    rows = _CsvRows(ctx.options.answers, include, ctx.summarise)
     if include:
         return _bundled(ctx, records, "data.csv", rows.head, rows)
     return _stream(rows.head, rows, records)

@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from datadam.datasets.export import export_jsonl, item_results
+from datadam.datasets.export_jobs import export_formats
 from datadam.datasets.selectors import dataset_card
 from datadam.errors import ErrorOut, InvalidInput
 from datadam.kinds import all_kinds, get_kind
@@ -122,7 +123,7 @@ def kinds(request: HttpRequest):
          # "labels": answers are class labels aggregated across items (Dawid–Skene and kin);
          # "item": each item's answers are fused on their own (shapes, points, text)
          "aggregation": "labels" if k.crowd_labels else "item",
-         "export_formats": ["jsonl", "csv", *(f.slug for f in k.exporters)]}
+         "export_formats": [f.slug for f in export_formats(k.slug)]}
         for k in all_kinds()
     ]
 

@@ -53,7 +53,8 @@ def test_queue_poll_and_download(box_project, client_org, api):
 
     listed = client.get(f"projects/{box_project.pk}/exports").json()
     assert [e["id"] for e in listed["exports"]] == [queued["id"]]
-    assert [f["slug"] for f in listed["formats"]] == ["jsonl", "csv", "coco", "yolo", "voc"]
+    assert [f["slug"] for f in listed["formats"]] == ["jsonl", "csv", "coco", "yolo", "voc",
+                                                      "hf"]
 
 
 def test_byte_ranges_resume_a_download(box_project, client_org, api):

@@ -112,7 +112,7 @@ def test_formats_are_checked_against_the_kind(box_project, make_project, client_
     with pytest.raises(InvalidExport, match="media must be"):
         export_create(user=user, project_id=box_project.pk, fmt="voc", media="embed")
     assert [f.slug for f in export_jobs.export_formats("bounding_box")] == [
-        "jsonl", "csv", "coco", "yolo", "voc"]
+        "jsonl", "csv", "coco", "yolo", "voc", "hf"]
     assert not Export.objects.exists()
 
 

@@ -51,7 +51,8 @@ def test_csv_one_row_per_item():
     assert first["label"] == "pos" and json.loads(first["result"]) == {"label": "pos"}
     assert (first["confidence"], first["answers"], first["provisional"], first["method"]) == (
         "0.83", "2", "true", "ds")
-    assert second["image"] == "https://img.test/2.jpg" and second["label"] == "car×2"
+    assert second["image"] == "https://img.test/2.jpg"
+    assert second["label"] == ""  # without the kind's summary only class labels are read
     assert len(json.loads(second["result"])["boxes"]) == 2
     assert third["result"] == "" and third["confidence"] == ""
 
@@ -88,3 +89,13 @@ def test_media_included_zips_the_file_with_our_images():
         "images/a.jpg", ""]
     assert tabular.served_as(tabular.CSV, "include") == ("zip", "application/zip")
     assert tabular.served_as(tabular.CSV, "reference")[0] == "csv"
+
+
+def test_the_csv_label_is_the_kinds_own_summary_when_the_context_gives_it():
+    from dataclasses import replace
+
+    def boxes(result):
+        return ", ".join(b["label"] for b in result["boxes"])
+
+    got = rows(b"".join(tabular.write_csv(replace(ctx(), summarise=boxes), RECORDS[1:2])))
+    assert got[0]["label"] == "car, car"
