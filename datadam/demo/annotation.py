@@ -22,14 +22,10 @@ from datadam.datasets.aggregation import results_aggregate
 from datadam.media.services import media_upload
 from datadam.projects.models import Project
 from datadam.projects.services import project_create, project_launch
-from datadam.quality.hooks import Restricted
-from datadam.quality.services import gold_import, policy_update
-from datadam.review.models import Decision
-from datadam.review.services import review_decide
-from datadam.work.models import Assignment, AssignmentStatus
-from datadam.work.services import assignment_claim, assignment_submit
+from datadam.quality.services import gold_import
 
 from . import scenes
+from .crowd import crowd_answer, gold_mix, review_against
 
 ITEMS = 10
 GOLD = 2
@@ -148,43 +144,14 @@ def demo_annotation(*, client: User, organization_id: int, workers: list[User],
                 files.append(SimpleUploadedFile(name, png, content_type="image/png"))
         media_upload(user=client, project_id=project.pk, files=files)
         gold_import(user=client, project_id=project.pk, items=gold)
-        # One task in five is a gold check, scored with the kind's tolerance; nobody is
-        # paused (the sloppy worker's misses should reach the reviewer and the results).
-        policy_update(user=client, project_id=project.pk, gold_rate=20, gold_min_answers=3,
-                      gold_threshold=0, gold_action="pause")
+        gold_mix(client=client, project=project)
         project_launch(user=client, project_id=project.pk)
-        for _ in range(ITEMS):
-            for worker, care in zip(workers, CARE, strict=False):
-                try:
-                    a = assignment_claim(worker=worker, project_id=project.pk)
-                except Restricted:
-                    continue
-                if a is None:
-                    continue
-                answer = _noisy(kind, truth[a.item.external_id], rng, care)
-                assignment_submit(worker=worker, assignment_id=a.pk, answer=answer,
-                                  client_duration_ms=rng.randint(8000, 40000))
+        crowd_answer(project=project, workers=workers, rounds=ITEMS, rng=rng,
+                     answer_for=lambda a, i, kind=kind, truth=truth: _noisy(
+                         kind, truth[a.item.external_id], rng, CARE[i]), seconds=(8, 40))
         if spec["review_policy"] == "manual":
-            _review(project, reviewer, truth)
+            review_against(project=project, reviewer=reviewer, truth=truth, waiting=6,
+                           comment="A box is missing or too loose: draw it tight.")
         results_aggregate(project_id=project.pk)
         made.append(project)
     return made
-
-
-def _review(project: Project, reviewer: User, truth: dict[str, dict[str, Any]]) -> None:
-    """The reviewer approves answers within tolerance of the truth and returns the rest,
-    leaving the last few waiting so the review queue has work."""
-    from datadam.kinds import get_kind
-
-    kind = get_kind(project.kind)
-    waiting = (Assignment.objects.filter(project=project, status=AssignmentStatus.SUBMITTED)
-               .select_related("item").order_by("pk"))
-    for a in list(waiting)[:-6]:
-        sub = a.submissions.order_by("-revision").first()
-        right = kind.answer_matches(sub.answer, truth[a.item.external_id], project.config)
-        if right:
-            review_decide(reviewer=reviewer, submission_id=sub.pk, decision=Decision.APPROVE)
-        else:
-            review_decide(reviewer=reviewer, submission_id=sub.pk, decision=Decision.RETURN,
-                          reason_code="incomplete",
-                          comment="A box is missing or too loose: draw it tight.")

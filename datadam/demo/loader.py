@@ -22,11 +22,16 @@ from datadam.skills.services import skills_compute
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .annotation import demo_annotation
+from .audio import demo_audio
 from .media import SHAPES, save_shape
+from .morphemes import demo_morphemes
 from .quality import demo_gold, demo_rule_hit
 from .results import demo_results
 from .skills import demo_skills
+from .spans import demo_spans
+from .text_writing import demo_text_writing
 from .timings import demo_timings
+from .video import demo_video
 
 PASSWORD = "datadam-demo"
 ACCOUNTS = [
@@ -230,8 +235,14 @@ def demo_load(*, verbose: bool = True) -> None:
     demo_qualifications(operator=operator, client=client, shapes=shapes, workers=workers)
     extra = demo_skills(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
                         sentiment=sentiment, truth=truth, sentiment_truth=dict(TEXTS))
-    annotation = demo_annotation(client=client, organization_id=org.pk, workers=workers,
-                                 reviewer=reviewer, rng=rng)
+    # One demo per family of task kinds, each with its own generated data and known answers.
+    kinds_demo = [
+        p
+        for demo in (demo_annotation, demo_spans, demo_morphemes, demo_text_writing, demo_audio,
+                     demo_video)
+        for p in demo(client=client, organization_id=org.pk, workers=workers,
+                      reviewer=reviewer, rng=rng)
+    ]
     # Answers were sent the moment they were taken; give them a person's working times, and
     # measure the skills' speed again from those.
     demo_timings(rng=rng)
@@ -240,7 +251,7 @@ def demo_load(*, verbose: bool = True) -> None:
         _print_accounts()
         print(f"Projects: {shapes.name!r}, {sentiment.name!r}, {dynamic.name!r}, "
               f"{topics.name!r} (draft), {extra['triage'].name!r} (invitation only)")
-        print("Image annotation: " + ", ".join(repr(p.name) for p in annotation))
+        print("Task kinds: " + ", ".join(repr(p.name) for p in kinds_demo))
         print("Skills: /skills/ (workers), /talent/projects/"
               f"{extra['triage'].pk}/ (client: find workers), /review-checks/ (operator)")
 

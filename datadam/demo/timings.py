@@ -24,6 +24,18 @@ TYPICAL_SECONDS: dict[str, float] = {
     "polygon": 40.0,
     "keypoints": 20.0,
     "ocr": 35.0,
+    "span_tagging": 30.0,
+    "korean_morphemes": 45.0,
+    "writing_qa": 120.0,
+    "writing_summary": 150.0,
+    "writing_translation": 90.0,
+    "writing_dialogue": 120.0,
+    "writing_sentences": 60.0,
+    "audio_transcription": 60.0,
+    "audio_classification": 12.0,
+    "audio_segments": 40.0,
+    "video_segments": 60.0,
+    "video_frames": 45.0,
 }
 DEFAULT_SECONDS = 15.0
 SPREAD = 0.4  # sigma of the log-normal: most answers within 0.5x to 2x the typical time
