@@ -12,7 +12,7 @@ from typing import Any
 
 from datadam.accounts.models import User
 from datadam.kinds import get_kind
-from datadam.projects.models import Project
+from datadam.projects.models import Item, Project
 from datadam.quality.hooks import Restricted
 from datadam.quality.services import policy_update
 from datadam.review.models import Decision
@@ -31,13 +31,28 @@ def gold_mix(*, client: User, project: Project, rate: int = 20) -> None:
                   gold_threshold=0, gold_action="pause")
 
 
+#: Tasks kept open for the first demo worker (worker@datadam.test, the account people try),
+#: so that every demo project still has work for them to open.
+SPARE_ITEMS = 2
+
+
+def _left_for(project: Project, worker: User) -> int:
+    """Data items the worker has not answered that still have an open slot."""
+    done = Assignment.objects.filter(project=project, worker=worker).values("item_id")
+    return (Item.objects.filter(project=project, gold__isnull=True, slots_open__gt=0)
+            .exclude(pk__in=done).count())
+
+
 def crowd_answer(*, project: Project, workers: Sequence[User], rounds: int,
                  answer_for: AnswerFor, rng: random.Random,
                  seconds: tuple[int, int] = (8, 40)) -> int:
-    """Each worker in turn takes a task and answers it, ``rounds`` times; returns answers."""
+    """Each worker in turn takes a task and answers it, ``rounds`` times, leaving
+    ``SPARE_ITEMS`` tasks open for the first worker; returns the number of answers."""
     sent = 0
     for _ in range(rounds):
         for index, worker in enumerate(workers[:3]):
+            if _left_for(project, workers[0]) <= SPARE_ITEMS:
+                return sent
             try:
                 a = assignment_claim(worker=worker, project_id=project.pk)
             except Restricted:  # paused by a gold policy

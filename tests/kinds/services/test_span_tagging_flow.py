@@ -16,6 +16,7 @@ from datadam.datasets.aggregation import results_aggregate
 from datadam.datasets.export_jobs import export_run
 from datadam.datasets.models import AggregationState, ItemResult, WorkerEstimate
 from datadam.datasets.selectors import dataset_card
+from datadam.demo.crowd import SPARE_ITEMS
 from datadam.projects.importing import items_import, parse_records
 from datadam.projects.models import Item
 from datadam.projects.services import project_launch
@@ -170,7 +171,8 @@ def test_the_demo_makes_worked_reviewed_and_aggregated_span_projects(
     for project in projects:
         assert Item.objects.filter(project=project, gold__isnull=False).count() == 2
         results = ItemResult.objects.filter(project=project)
-        assert results.count() >= 6  # items whose every answer was returned have none
+        # Items whose every answer was returned have none; SPARE_ITEMS wait for the visitor.
+        assert results.count() >= 6 - SPARE_ITEMS
         assert all(r.result["spans"] for r in results)
     truth_hits = 0
     flat = projects[0]
@@ -184,7 +186,7 @@ def test_the_demo_makes_worked_reviewed_and_aggregated_span_projects(
                                             assignment__worker=workers[0]).first()
         if careful and kind.answer_matches(result.result, careful.answer, flat.config):
             truth_hits += 1
-    assert truth_hits >= 6
+    assert truth_hits >= 6 - SPARE_ITEMS
 
 
 WIZARD = {"name": "NER", "instructions": "", "reward": "5", "review_reward": "1",
