@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,3 +153,26 @@ class TaskKind(ABC):
         """A valid answer that differs from ``gold`` (for known-bad review controls), or
         None when the kind cannot make one. Must be deterministic."""
         return None
+
+
+class FusedKind(TaskKind):
+    """A kind whose answers are combined item by item (shapes, spans, texts, segments), not
+    by the label models: ``aggregate`` is ``aggregate_item`` with equal weights, and the
+    widget posts the whole answer as JSON in one form field, ``answer``."""
+
+    crowd_labels = False
+
+    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
+                  ) -> dict[str, Any]:
+        """``aggregate_item`` with every worker weighted alike (no skills known)."""
+        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
+        if fused is None:
+            return {}
+        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
+
+    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
+        raw = form.get("answer", "")
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw  # validate_answer explains what an answer looks like

@@ -8,7 +8,6 @@ of the original image (origin top-left), rounded to 2 decimals.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
 
-from .base import ItemError, TaskKind
+from .base import FusedKind, ItemError
 from .config_fields import ConfigField
 from .samples import EXAMPLE_IMAGE, SAMPLE_IMAGE, SAMPLE_SIZE
 
@@ -183,10 +182,9 @@ def pass_score(default: float) -> ConfigField:
                      "(matching F1, keypoint similarity or text similarity)."))
 
 
-class ImageShapeKind(TaskKind):
+class ImageShapeKind(FusedKind):
     """An image kind whose answers are shapes; aggregated item by item."""
 
-    crowd_labels = False
     answer_needs_item = True
     media_field = "image"
     config_fields: tuple[ConfigField, ...] = (IOU, MIN_AGREEMENT, pass_score(0.8))
@@ -211,22 +209,6 @@ class ImageShapeKind(TaskKind):
         ):
             raise ItemError(_('"width" and "height" must be whole numbers of pixels'))
         return data
-
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        """``aggregate_item`` with every worker weighted alike (no skills known)."""
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
-
-    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
 
     def answer_matches(self, answer: dict[str, Any], gold: dict[str, Any],
                        config: dict[str, Any] | None = None) -> bool:

@@ -15,7 +15,6 @@ under ``static/kinds/video/``. Items reference a video by URL (or media path)::
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
 from datadam.kinds import image_shapes as shapes
-from datadam.kinds.base import ItemAggregate, ItemError, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate, ItemError
 from datadam.kinds.config_fields import ConfigField
 
 #: 24 hours: longer "videos" are a mistake in the import file.
@@ -95,10 +94,9 @@ def inside(start: float, end: float, what: str, duration: float | None) -> tuple
     return start, end
 
 
-class VideoKind(TaskKind):
+class VideoKind(FusedKind):
     """A kind whose items are videos and whose answers are labelled time spans."""
 
-    crowd_labels = False
     answer_needs_item = True
     #: Items are made from uploaded videos too (``datadam.media``: the item's ``video`` key).
     media_field = "video"
@@ -139,22 +137,6 @@ class VideoKind(TaskKind):
             raise InvalidInput(_("config must be an object"))
         labels = shapes.names(config.get("labels"), "labels")
         return {"labels": labels, "colors": shapes.colors(config, labels)}
-
-    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
-
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        """``aggregate_item`` with every worker weighted alike (no skills known)."""
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
 
     def aggregate_item(self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
                        config: dict[str, Any]) -> ItemAggregate | None:

@@ -12,7 +12,6 @@ docs/kinds/audio_segments.md.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from datadam.kinds import image_shapes as shapes
 from datadam.kinds import register
 from datadam.kinds._audio import AudioItems, duration_of
 from datadam.kinds._audio.formats import KALDI_SEGMENTS
-from datadam.kinds.base import ItemAggregate, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate
 from datadam.kinds.config_fields import ConfigField
 from datadam.kinds.geometry import intervals
 
@@ -40,12 +39,11 @@ def seconds(value: Any, what: str) -> float:
     return round(float(value), 3)
 
 
-class AudioSegments(AudioItems, TaskKind):
+class AudioSegments(AudioItems, FusedKind):
     slug = "audio_segments"
     title = gettext_lazy("Audio segments")
     description = gettext_lazy("Mark the labelled parts of a recording on its waveform: who "
                                "speaks when, or when a sound happens and what it is.")
-    crowd_labels = False
     answer_needs_item = True
     needs_duration = True
     exporters = (KALDI_SEGMENTS,)
@@ -114,21 +112,6 @@ class AudioSegments(AudioItems, TaskKind):
             out.append({"start": start, "end": end, "label": label})
         out.sort(key=lambda s: (s["start"], s["end"], config["labels"].index(s["label"])))
         return {"segments": out}
-
-    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
-
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
 
     def aggregate_item(self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
                        config: dict[str, Any]) -> ItemAggregate | None:

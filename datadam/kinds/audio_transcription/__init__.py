@@ -21,7 +21,7 @@ from datadam.errors import InvalidInput
 from datadam.kinds import image_shapes as shapes
 from datadam.kinds import register
 from datadam.kinds._audio import AudioItems
-from datadam.kinds.base import ItemAggregate, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate
 from datadam.kinds.config_fields import ConfigField
 
 from . import transcripts
@@ -39,11 +39,10 @@ def norm_of(config: dict[str, Any]) -> transcripts.Norm:
                                [k for k in STRICT if k not in strict])
 
 
-class AudioTranscription(AudioItems, TaskKind):
+class AudioTranscription(AudioItems, FusedKind):
     slug = "audio_transcription"
     title = gettext_lazy("Audio transcription")
     description = gettext_lazy("Listen to a recording and type exactly what is said.")
-    crowd_labels = False
     uses_labels = False
     exporters = EXPORTERS
     default_pass_score = 0.8
@@ -95,13 +94,6 @@ class AudioTranscription(AudioItems, TaskKind):
 
     def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
         return {"text": form.get("text", "")}
-
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
 
     def aggregate_item(self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
                        config: dict[str, Any]) -> ItemAggregate | None:

@@ -11,7 +11,6 @@ Sejong-style TSV (``formats.py``). See docs/kinds/korean_morphemes.md.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
 from datadam.kinds import register
-from datadam.kinds.base import ItemAggregate, ItemError, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate, ItemError
 from datadam.kinds.config_fields import ConfigField
 from datadam.kinds.image_shapes import fraction
 
@@ -75,12 +74,11 @@ def _tokens(value: Any, text: str | None) -> list[dict[str, Any]]:
         raise InvalidInput(str(_MESSAGES[exc.code]) % exc.params) from None
 
 
-class KoreanMorphemes(TaskKind):
+class KoreanMorphemes(FusedKind):
     slug = "korean_morphemes"
     title = gettext_lazy("Korean morpheme tagging")
     description = gettext_lazy("Correct an automatic analysis of a Korean sentence: split "
                                "and merge morphemes, fix their forms and part-of-speech tags.")
-    crowd_labels = False
     answer_needs_item = True
     uses_labels = False
     exporters = EXPORTERS
@@ -148,15 +146,6 @@ class KoreanMorphemes(TaskKind):
         text = item.get("text") if isinstance(item, dict) else None
         return {"tokens": _tokens(answer["tokens"], text if isinstance(text, str) else None)}
 
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        """``aggregate_item`` with every worker weighted alike (no skills known)."""
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4),
-                "answers": len(answers)}
-
     def aggregate_item(self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
                        config: dict[str, Any]) -> ItemAggregate | None:
         usable = [(a["tokens"], w) for a, w in zip(answers, weights, strict=True)
@@ -166,14 +155,6 @@ class KoreanMorphemes(TaskKind):
         fused = fuse([t for t, _w in usable], [max(w, 1e-9) for _t, w in usable])
         result = {"tokens": fused.tokens}
         return ItemAggregate(result, fused.agreement, self.summary(result))
-
-    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
 
     def score_answer(self, answer: dict[str, Any], reference: dict[str, Any],
                      config: dict[str, Any]) -> float:

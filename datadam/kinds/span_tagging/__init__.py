@@ -9,7 +9,6 @@ Exports: CoNLL-2003 and spaCy JSONL (``formats``). See docs/kinds/span_tagging.m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from datadam.errors import InvalidInput
 from datadam.kinds import image_shapes as shapes
 from datadam.kinds import register
-from datadam.kinds.base import ItemAggregate, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate
 from datadam.kinds.config_fields import ConfigField
 
 from . import checks, vote
@@ -80,12 +79,11 @@ CONFIG_FIELDS = (
 )
 
 
-class SpanTagging(TaskKind):
+class SpanTagging(FusedKind):
     slug = "span_tagging"
     title = gettext_lazy("Span tagging (named entities)")
     description = gettext_lazy("Mark the names, places and other spans of a text and label "
                                "each one.")
-    crowd_labels = False
     answer_needs_item = True
     exporters = EXPORTERS
     search_words = ("ner", "entity", "entities", "span", "spans", "tagging", "annotation",
@@ -124,14 +122,6 @@ class SpanTagging(TaskKind):
                         item: dict[str, Any] | None = None) -> dict[str, Any]:
         return checks.answer(answer, config, item)
 
-    def answer_from_form(self, form: Any, config: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
-
     def aggregate_item(self, answers: Sequence[dict[str, Any]], weights: Sequence[float],
                        config: dict[str, Any]) -> ItemAggregate | None:
         if not answers:
@@ -143,14 +133,6 @@ class SpanTagging(TaskKind):
         result = {"spans": [{"start": s.start, "end": s.end, "label": s.label,
                              "score": round(s.score, 4)} for s in voted.spans]}
         return ItemAggregate(result, voted.agreement, self.summary(result))
-
-    def aggregate(self, answers: Sequence[dict[str, Any]], config: dict[str, Any]
-                  ) -> dict[str, Any]:
-        """``aggregate_item`` with every worker weighted alike (no skills known)."""
-        fused = self.aggregate_item(answers, [1.0] * len(answers), config)
-        if fused is None:
-            return {}
-        return {**fused.result, "confidence": round(fused.agreement, 4), "answers": len(answers)}
 
     def score_answer(self, answer: dict[str, Any], reference: dict[str, Any],
                      config: dict[str, Any]) -> float:

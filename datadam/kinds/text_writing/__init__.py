@@ -16,7 +16,6 @@ See docs/kinds/text_writing.md.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from datadam.kinds import register
-from datadam.kinds.base import ItemAggregate, ItemError, TaskKind
+from datadam.kinds.base import FusedKind, ItemAggregate, ItemError
 
 from . import answers as written
 from . import config, similarity
@@ -46,11 +45,10 @@ SAMPLE_PROMPT = {
 SAMPLE_TRANSLATION = "The delivery was quick and the staff were friendly."
 
 
-class WritingKind(TaskKind):
+class WritingKind(FusedKind):
     """A writing kind; ``mode`` says what is written (see ``answers``)."""
 
     mode = "summary"
-    crowd_labels = False
     answer_needs_item = True
     uses_labels = False
     review_template = "text_writing/review.html"
@@ -113,14 +111,6 @@ class WritingKind(TaskKind):
     def validate_answer(self, answer: Any, cfg: dict[str, Any],
                         item: dict[str, Any] | None = None) -> dict[str, Any]:
         return written.validate(answer, cfg, item)
-
-    def answer_from_form(self, form: Any, cfg: dict[str, Any]) -> Any:
-        """The widget posts the whole answer as JSON in one field, ``answer``."""
-        raw = form.get("answer", "")
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw  # validate_answer explains what an answer looks like
 
     def content(self, answer: dict[str, Any]) -> dict[str, Any]:
         """The written part of an answer (no ``meta``, no ``checks``)."""
