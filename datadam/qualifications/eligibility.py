@@ -8,6 +8,7 @@ and levels; a project without requirements costs exactly that one query.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from datadam.accounts.languages import language_name
 from datadam.accounts.models import WorkerProfile
 
 from .models import ProjectRequirement, Qualification, WorkerQualification
@@ -30,6 +32,7 @@ class WorkerFacts:
     gender: str = ""
     region: str = ""
     languages: tuple[str, ...] = ()
+    native_language: str = ""
     devices: tuple[str, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict)
     levels: dict[int, int] = field(default_factory=dict)
@@ -59,6 +62,47 @@ def _norm(value: Any) -> str:
 
 def _list(values: Any) -> str:
     return ", ".join(str(v) for v in values)
+
+
+# A required attribute written as a comparison with a number: "<=6", ">= 18", "≤6".
+_BOUND = re.compile(r"\s*(<=|>=|<|>|≤|≥)\s*(-?\d+(?:\.\d+)?)\s*")
+_NUMBER = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
+_OPERATORS = {"≤": "<=", "≥": ">="}
+
+
+def attribute_bound(value: Any) -> tuple[str, float] | None:
+    """``("<=", 6.0)`` for a required attribute value such as "<=6"; None for a plain value,
+    which the worker's value must equal (case and outer spaces aside)."""
+    match = _BOUND.fullmatch(str(value or ""))
+    if match is None:
+        return None
+    operator = _OPERATORS.get(match.group(1), match.group(1))
+    return operator, float(match.group(2))
+
+
+def is_bound_like(value: Any) -> bool:
+    """Whether a value starts like a comparison ("<", ">", "≤", "≥"), well written or not."""
+    return str(value or "").lstrip()[:1] in ("<", ">", "≤", "≥")
+
+
+def _within(have: str | None, bound: tuple[str, float]) -> bool:
+    if have is None or _NUMBER.fullmatch(have) is None:
+        return False
+    number, (operator, limit) = float(have), bound
+    return {"<=": number <= limit, ">=": number >= limit, "<": number < limit,
+            ">": number > limit}[operator]
+
+
+def _bound_message(name: str, bound: tuple[str, float]) -> str:
+    operator, limit = bound
+    values = {"name": name, "value": f"{limit:g}"}
+    messages = {
+        "<=": _("Your profile needs the attribute %(name)s as a number of %(value)s or less."),
+        ">=": _("Your profile needs the attribute %(name)s as a number of %(value)s or more."),
+        "<": _("Your profile needs the attribute %(name)s as a number below %(value)s."),
+        ">": _("Your profile needs the attribute %(name)s as a number above %(value)s."),
+    }
+    return messages[operator] % values
 
 
 def age_range_text(age_min: int | None, age_max: int | None) -> str:
@@ -119,13 +163,23 @@ def requirement_gaps(
     if missing:
         gaps.append(Gap("languages", _("Your profile needs these languages: %(list)s.")
                         % {"list": _list(missing)}))
+    natives = list(getattr(req, "native_languages", None) or [])
+    if natives and facts.native_language not in natives:
+        gaps.append(Gap("native_language", _(
+            "This project is for native speakers of: %(list)s. Your profile says: %(mine)s."
+        ) % {"list": _list(language_name(c) for c in natives),
+             "mine": language_name(facts.native_language) if facts.native_language else "—"}))
     missing = [x for x in req.devices or [] if x not in facts.devices]
     if missing:
         gaps.append(Gap("devices", _("Your profile needs these devices: %(list)s.")
                         % {"list": _list(missing)}))
     mine = {_norm(k): _norm(v) for k, v in (facts.attributes or {}).items()}
     for name, value in (req.attributes or {}).items():
-        if mine.get(_norm(name)) != _norm(value):
+        bound = attribute_bound(value)
+        if bound is not None:
+            if not _within(mine.get(_norm(name)), bound):
+                gaps.append(Gap("attributes", _bound_message(name, bound)))
+        elif mine.get(_norm(name)) != _norm(value):
             gaps.append(Gap("attributes", _("Your profile needs the attribute %(name)s=%(value)s.")
                             % {"name": name, "value": value}))
     return gaps
@@ -155,6 +209,7 @@ def worker_facts(worker: Any, now: datetime | None = None) -> WorkerFacts:
         gender=profile.gender or "",
         region=profile.region or "",
         languages=profile.languages_known,
+        native_language=profile.native_language or "",
         devices=tuple(profile.devices or ()),
         attributes=dict(profile.attributes or {}),
         levels=levels,
@@ -219,6 +274,7 @@ def claim_refusals(*, worker: Any, project_id: int) -> list[str]:
         region=row.w_region or "",
         languages=WorkerProfile(native_language=row.w_native or "",
                                 other_languages=row.w_languages or []).languages_known,
+        native_language=row.w_native or "",
         devices=tuple(row.w_devices or ()),
         attributes=dict(row.w_attributes or {}),
         levels=parse_levels(row.w_levels),

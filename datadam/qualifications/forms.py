@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -10,11 +11,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datadam.accounts.forms import DEVICE_CHOICES
+from datadam.accounts.forms import DEVICE_CHOICES, language_list
 from datadam.accounts.languages import language_choices as LANGUAGE_CHOICES
 from datadam.accounts.models import WorkerProfile
 from datadam.kinds import all_kinds
 
+from .eligibility import attribute_bound
 from .models import LEVEL_MAX, Granting
 
 
@@ -181,6 +183,10 @@ class GrantForm(forms.Form):
         ]
 
 
+# A requirement's attribute line: "name=value", or "name<=6" (>=, <, >, ≤, ≥) for a number.
+ATTRIBUTE_LINE = re.compile(r"\s*([^=<>≤≥]*[^=<>≤≥\s])\s*(<=|>=|≤|≥|<|>|=)(.*)")
+
+
 class RequirementForm(forms.Form):
     """Fields ``q_<id>`` (required?) and ``level_<id>`` for each qualification on offer."""
 
@@ -197,13 +203,20 @@ class RequirementForm(forms.Form):
                               help_text=_("Separated by commas, e.g. Seoul, Busan. Empty: any."))
     languages = forms.MultipleChoiceField(label=_("Languages the worker must know"),
                                           required=False, choices=LANGUAGE_CHOICES,
-                                          widget=forms.CheckboxSelectMultiple)
+                                          widget=language_list())
+    native_languages = forms.MultipleChoiceField(
+        label=_("Native language"), required=False, choices=LANGUAGE_CHOICES,
+        widget=language_list(),
+        help_text=_("The worker's native language must be one of those ticked (for native "
+                    "speakers of Korean, tick Korean). None ticked: any."),
+    )
     devices = forms.MultipleChoiceField(label=_("Devices the worker must have"),
                                         required=False, choices=DEVICE_CHOICES,
                                         widget=forms.CheckboxSelectMultiple)
     attributes = forms.CharField(
         label=_("Profile attributes"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line as name=value, e.g. dialect=Busan"),
+        help_text=_("One per line as name=value, e.g. dialect=Busan or parent_of_infant=yes. "
+                    "For a number, compare: baby_age_months<=6, children>=2."),
     )
 
     def __init__(self, *args: Any, qualifications: list[Any], **kwargs: Any):
@@ -221,20 +234,26 @@ class RequirementForm(forms.Form):
 
     def other_fields(self) -> list[Any]:
         return [self[name] for name in ("age_min", "age_max", "genders", "regions",
-                                        "languages", "devices", "attributes")]
+                                        "languages", "native_languages", "devices",
+                                        "attributes")]
 
     def clean_regions(self) -> list[str]:
         return [r.strip() for r in self.cleaned_data["regions"].split(",") if r.strip()]
 
     def clean_attributes(self) -> dict[str, str]:
+        """``name=value`` lines; ``name<=6`` (or ``>=``, ``<``, ``>``) asks for a number and
+        is kept as the value "<=6"."""
         out: dict[str, str] = {}
         for number, line in enumerate(self.cleaned_data["attributes"].splitlines(), 1):
             if not line.strip():
                 continue
-            name, sep, value = line.partition("=")
-            if not sep or not name.strip():
-                raise forms.ValidationError(_("Line %(n)s: write name=value.") % {"n": number})
-            out[name.strip()] = value.strip()
+            match = ATTRIBUTE_LINE.fullmatch(line)
+            if match is None:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write name=value, or name<=number for a number.")
+                    % {"n": number})
+            name, operator, value = match.group(1).strip(), match.group(2), match.group(3)
+            out[name] = value.strip() if operator == "=" else f"{operator}{value.strip()}"
         return out
 
     def service_fields(self) -> dict[str, Any]:
@@ -246,8 +265,8 @@ class RequirementForm(forms.Form):
         return {
             "qualifications": needs, "age_min": data["age_min"], "age_max": data["age_max"],
             "genders": data["genders"], "regions": data["regions"],
-            "languages": data["languages"], "devices": data["devices"],
-            "attributes": data["attributes"],
+            "languages": data["languages"], "native_languages": data["native_languages"],
+            "devices": data["devices"], "attributes": data["attributes"],
         }
 
     @staticmethod
@@ -257,8 +276,10 @@ class RequirementForm(forms.Form):
         initial: dict[str, Any] = {
             "age_min": req.age_min, "age_max": req.age_max, "genders": req.genders,
             "regions": ", ".join(req.regions), "languages": req.languages,
-            "devices": req.devices,
-            "attributes": "\n".join(f"{k}={v}" for k, v in req.attributes.items()),
+            "native_languages": req.native_languages, "devices": req.devices,
+            "attributes": "\n".join(
+                f"{k}{v}" if attribute_bound(v) else f"{k}={v}" for k, v in req.attributes.items()
+            ),
         }
         for need in req.qualifications:
             initial[f"q_{need['qualification']}"] = True

@@ -282,7 +282,10 @@ class ProjectRequirement(models.Model):
     genders = models.JSONField(default=list, blank=True)
     regions = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
+    #: The worker's native language must be one of these (a "native Korean speaker": ["ko"]).
+    native_languages = models.JSONField(default=list, blank=True)
     devices = models.JSONField(default=list, blank=True)
+    #: name → value; a value written as a comparison ("<=6", ">=18") asks for a number.
     attributes = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

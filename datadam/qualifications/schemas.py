@@ -230,6 +230,7 @@ class RequirementsIO(Schema):
     genders: list[str] = []
     regions: list[str] = []
     languages: list[str] = []
+    native_languages: list[str] = []
     devices: list[str] = []
     attributes: dict[str, str] = {}
 

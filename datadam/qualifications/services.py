@@ -166,6 +166,36 @@ def qualification_delete(*, user: Any, qualification_id: int) -> None:
 
 
 # --- Who may work on a project ------------------------------------------------------------------
+def _native_languages(value: Any) -> list[str]:
+    """Language codes the worker's native language must be among ("ko": a native Korean
+    speaker)."""
+    from datadam.accounts.languages import is_language
+
+    codes = _strings(value, "native_languages", limit=50, length=8)
+    wrong = [c for c in codes if not is_language(c)]
+    if wrong:
+        raise InvalidInput(_("native_languages: %(codes)s are not language codes such as ko or "
+                             "en") % {"codes": ", ".join(map(repr, wrong))})
+    return codes
+
+
+def _attributes(attributes: dict[str, str]) -> dict[str, str]:
+    """Free attributes: a value written as a comparison must compare with a number ("<=6");
+    languages have fields of their own (the worker's profile refuses them as attributes)."""
+    from datadam.accounts.services import FIELD_ATTRIBUTES
+
+    from .eligibility import attribute_bound, is_bound_like
+
+    for name, value in attributes.items():
+        if name.casefold() in FIELD_ATTRIBUTES:
+            raise InvalidInput(_("attributes: %(name)s is not a free attribute; use languages or "
+                                 "native_languages") % {"name": name})
+        if is_bound_like(value) and attribute_bound(value) is None:
+            raise InvalidInput(_("attributes: %(name)s=%(value)s compares with no number; write "
+                                 "it as <=6, >=18, <3 or >0") % {"name": name, "value": value})
+    return attributes
+
+
 def _strings(value: Any, name: str, *, limit: int, length: int) -> list[str]:
     if value is None:
         return []
@@ -238,6 +268,7 @@ def requirements_set(
     genders: Any = None,
     regions: Any = None,
     languages: Any = None,
+    native_languages: Any = None,
     devices: Any = None,
     attributes: Any = None,
 ) -> ProjectRequirement | None:
@@ -251,6 +282,7 @@ def requirements_set(
         "genders": _strings(genders, "genders", limit=len(GENDERS), length=16),
         "regions": _strings(regions, "regions", limit=100, length=100),
         "languages": _strings(languages, "languages", limit=50, length=30),
+        "native_languages": _native_languages(native_languages),
         "devices": _strings(devices, "devices", limit=50, length=30),
     }
     if clean["age_min"] is not None and clean["age_max"] is not None and (
@@ -269,7 +301,7 @@ def requirements_set(
             "attributes must map at most 20 names (1-50 characters) to texts "
             "of at most 200 characters"
         ))
-    clean["attributes"] = {k.strip(): v.strip() for k, v in attributes.items()}
+    clean["attributes"] = _attributes({k.strip(): v.strip() for k, v in attributes.items()})
     from datadam.skills.gates import project_gated
 
     # A skill gate or invitation-only setting keeps the (then empty) row: claims check it.

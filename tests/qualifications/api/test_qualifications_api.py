@@ -185,7 +185,8 @@ def test_requirements_are_read_and_replaced(client_org, make_project, qualificat
     client = api(client_org[0])
     body = {"qualifications": [{"qualification": qualification.pk, "min_level": 2}],
             "age_min": 20, "age_max": 45, "genders": ["female"], "regions": ["Seoul"],
-            "languages": ["ko"], "devices": ["microphone"], "attributes": {"dialect": "Busan"}}
+            "languages": ["ko"], "native_languages": ["ko"], "devices": ["microphone"],
+            "attributes": {"dialect": "Busan", "baby_age_months": "<=6"}}
     r = put(client, f"/api/v1/qualifications/projects/{project.pk}/requirements", data=body)
     assert r.status_code == 200 and r.json() == body
     assert client.get(f"qualifications/projects/{project.pk}/requirements").json() == body
