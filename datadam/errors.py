@@ -51,6 +51,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class QuotaReached(DomainError):
+    """The worker has given a project all the answers it takes from one person."""
+
+    status = 409
+    code = "quota_reached"
+
+
 class InsufficientFunds(DomainError):
     status = 402
     code = "insufficient_funds"

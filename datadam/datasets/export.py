@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db import connection
 
 from datadam import rawsql
+from datadam.kinds import get_kind
 from datadam.kinds.exporting import ExportOptions
 from datadam.projects.models import Item, Project
 from datadam.work.models import Submission
 
 from .counting import counted_statuses, is_counted, is_provisional
 from .current import current_results
+from .masking import mask_records, masked_kinds
 from .models import ItemResult
 
 ANSWER_FIELDS = (
@@ -232,9 +234,21 @@ def stored_records(project: Project, chunk: int | None = None) -> Iterator[dict[
 
 
 def export_records(project: Project, options: ExportOptions) -> Iterator[dict[str, Any]]:
+    """The records an export writer reads, personal data masked where the project says so
+    (``masking``)."""
+    records = _export_records(project, options)
+    kinds = masked_kinds(project.config or {})
+    return mask_records(records, kinds) if kinds else records
+
+
+def _export_records(project: Project, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """The records an export writer reads (``datadam.kinds.exporting``): with individual
     answers, ``item_results`` chunk by chunk (answers, reviews, results by the counting
     rule); without, the stored results only (``stored_records``, several times faster)."""
+    own = get_kind(project.kind).export_records(project, options)
+    if own is not None:
+        yield from own
+        return
     if not options.answers:
         yield from stored_records(project)
         return

@@ -196,10 +196,12 @@ def _write(fmt: ExportFormat, ctx: ExportContext, records: Iterable[Record],
 
 def export_context(project: Project, options: ExportOptions, *,
                    card: dict[str, Any] | None) -> ExportContext:
+    kind = get_kind(project.kind)
+    config = dict(project.config or {})
     return ExportContext(project_id=project.pk, name=project.name, kind=project.kind,
-                         config=dict(project.config or {}), options=options,
-                         open_media=open_media, card=card,
-                         summarise=get_kind(project.kind).summary)
+                         config=config, options=options,
+                         open_media=kind.export_media(config, open_media), card=card,
+                         summarise=kind.summary)
 
 
 def export_run(*, export_id: int) -> dict[str, Any]:

@@ -140,6 +140,8 @@ def dataset_card(project: Project) -> dict[str, Any]:
         "aggregation": aggregation_summary(project),
         "overlap": overlap_summary(project),
         "accuracy": accuracy_statement(project),
+        # what exports mask: faces, plates, metadata, personal data in texts
+        "deidentification": kind.deidentification(project.config or {}),
     }
 
 

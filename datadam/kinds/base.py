@@ -55,6 +55,45 @@ class TaskKind(ABC):
     #: The media a client uploads to make this kind's items ("image", "audio", "video"):
     #: the item's key that holds the file's URL (``datadam.media``). None: no upload.
     media_field: str | None = None
+    #: True: the submit path calls ``answer_received`` and ``answer_stored`` (collection kinds
+    #: link the captured file and look for near-duplicates); False keeps the hot path lean.
+    submit_hooks: bool = False
+    #: True: a worker may send at most ``config["per_worker"]`` answers in a project
+    #: (checked at claim time; collection kinds).
+    caps_per_worker: bool = False
+    #: True: workers make new data (collection: photos, recordings, clips) rather than
+    #: label the client's; the console lists the captures.
+    collects: bool = False
+
+    def answer_received(self, answer: dict[str, Any], *, project: Any, assignment: Any,
+                        worker: Any) -> dict[str, Any]:
+        """A validated answer, before it is stored (inside the submit's transaction): add
+        what the server found (checks, near-duplicates, the captured file), or raise
+        InvalidInput to refuse it. Only called when ``submit_hooks``."""
+        return answer
+
+    def answer_stored(self, *, submission: Any, project: Any, assignment: Any,
+                      worker: Any) -> None:
+        """The answer is stored (same transaction): record what later answers are compared
+        with (fingerprints). Only called when ``submit_hooks``."""
+        return None
+
+    def export_records(self, project: Any, options: Any) -> Any:
+        """The records the export writers read, when the kind's data is not one record per
+        item (collection kinds: one per approved capture); None: the items' results."""
+        return None
+
+    def export_media(self, config: dict[str, Any], open_media: Any) -> Any:
+        """The opener the export writers read media files through (collection kinds blur
+        faces and drop metadata on the way); by default ``open_media`` itself."""
+        return open_media
+
+    def deidentification(self, config: dict[str, Any]) -> dict[str, Any]:
+        """What exports of a project with this config mask, for the dataset card."""
+        from datadam.datasets.masking import masked_kinds
+
+        kinds = masked_kinds(config)
+        return {"personal_data_masked": list(kinds)} if kinds else {}
 
     def sample_item(self) -> dict[str, Any]:
         """An item to show in the wizard's live preview (no network, no upload)."""

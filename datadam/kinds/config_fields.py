@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
 
@@ -70,3 +71,33 @@ class ConfigField:
         if self.type == "multi":
             return list(value or [])
         return value
+
+
+#: Personal data a project may have masked in its exports (``datadam.privacy.personal_data``).
+PERSONAL_DATA_CHOICES = (
+    ("rrn", gettext_lazy("Resident registration numbers")),
+    ("phone", gettext_lazy("Phone numbers")),
+    ("email", gettext_lazy("E-mail addresses")),
+    ("card", gettext_lazy("Card numbers")),
+    ("account", gettext_lazy("Bank account numbers")),
+    ("address", gettext_lazy("Street addresses")),
+    ("passport", gettext_lazy("Passport numbers")),
+    ("driver", gettext_lazy("Driving licence numbers")),
+)
+MASK_FIELD = ConfigField(
+    "mask_personal_data", gettext_lazy("Personal data masked in exports"), "multi", [],
+    gettext_lazy("What workers wrote is exported with these replaced by [PHONE], [EMAIL], "
+                 "…; the dataset card says which were masked."),
+    choices=PERSONAL_DATA_CHOICES)
+
+
+def mask_setting(config: dict[str, Any]) -> list[str]:
+    """The ``mask_personal_data`` setting checked: a list of kinds (``true``: all of them)."""
+    value = config.get("mask_personal_data") or []
+    names = [name for name, _label in PERSONAL_DATA_CHOICES]
+    if value is True:
+        return names
+    if not isinstance(value, list) or any(v not in names for v in value):
+        raise InvalidInput(_("mask_personal_data must be true or a list of: %(names)s")
+                           % {"names": ", ".join(names)})
+    return [n for n in names if n in value]

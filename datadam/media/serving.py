@@ -83,6 +83,12 @@ def media_serve(request: HttpRequest, path: str) -> HttpResponse:
         raise PermissionDenied
     if not _served(path):
         raise Http404
+    return stored_file_response(request, path)
+
+
+def stored_file_response(request: HttpRequest, path: str) -> HttpResponse:
+    """One file of the default storage, streamed with an ETag and byte ranges; for views
+    that have checked who may read it (media here, captures in ``datadam.collection``)."""
     try:
         handle = default_storage.open(path, "rb")
         size = default_storage.size(path)

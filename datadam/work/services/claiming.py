@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from datadam import rawsql
 from datadam.accounts.models import User
 from datadam.audit.models import AuditEvent
-from datadam.errors import Conflict, NotFound, PermissionDenied
+from datadam.errors import Conflict, NotFound, PermissionDenied, QuotaReached
+from datadam.kinds import get_kind
 from datadam.projects.models import Item, Project, ProjectStatus
 from datadam.qualifications.eligibility import claim_refusals
 from datadam.qualifications.models import ProjectRequirement
@@ -116,7 +117,7 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
         return None
     at = connection.ops.adapt_datetimefield_value(now)
     sql = (
-        "SELECT p.id, p.status, p.lease_seconds,"
+        "SELECT p.id, p.status, p.lease_seconds, p.kind,"
         f" EXISTS (SELECT 1 FROM {table(ProjectRequirement)} r WHERE r.project_id = p.id),"
         # The status is written into the statement, not passed: a prepared statement's
         # generic plan can use the partial index (status = 'leased') only for a constant.
@@ -140,10 +141,27 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
         row = cur.fetchone()
     if row is None:
         return None
-    project = instance(Project, ("id", "status", "lease_seconds"), row[:3])
-    project.gated, project.overdue = bool(row[3]), bool(row[4])
-    project.restricted, project.gold_rate = bool(row[5]), row[6] or 0
+    project = instance(Project, ("id", "status", "lease_seconds", "kind"), row[:4])
+    project.gated, project.overdue = bool(row[4]), bool(row[5])
+    project.restricted, project.gold_rate = bool(row[6]), row[7] or 0
     return project
+
+
+def _per_worker_check(worker_id: int, project_id: int) -> None:
+    """Collection projects may take at most ``per_worker`` answers from one person (a face
+    dataset wants many people, not many photos of a few): answers sent, returned or
+    approved count; a rejected one does not."""
+    cap = (Project.objects.filter(pk=project_id).values_list("config", flat=True).first()
+           or {}).get("per_worker") or 0
+    if not cap:
+        return
+    done = Assignment.objects.filter(
+        worker_id=worker_id, project_id=project_id,
+        status__in=(AssignmentStatus.SUBMITTED, AssignmentStatus.RETURNED,
+                    AssignmentStatus.APPROVED)).count()
+    if done >= cap:
+        raise QuotaReached(gettext("You have sent as many answers as this project takes from one "
+                               "person (%(n)s). Thank you: try another project.") % {"n": cap})
 
 
 class _ExpireFirst(Exception):
@@ -279,6 +297,8 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
                     )
                 if project.restricted:  # reads the hit for its message, raises Restricted
                     quality.restriction_check(worker=worker, project_id=project_id, now=now)
+                if get_kind(project.kind).caps_per_worker:
+                    _per_worker_check(worker.pk, project_id)
                 if project.overdue and not expired:
                     raise _ExpireFirst
                 return _claim_locked(

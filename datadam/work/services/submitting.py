@@ -207,6 +207,9 @@ def assignment_submit(
             if kind.answer_needs_item else None
         )
         clean = kind.validate_answer(answer, project.config, item_data)
+        if kind.submit_hooks:
+            clean = kind.answer_received(clean, project=project, assignment=assignment,
+                                         worker=worker)
         started = assignment.returned_at or assignment.leased_at
         # An ordinary answer's counters move in the submission's own statement (PostgreSQL).
         count = None
@@ -231,6 +234,9 @@ def assignment_submit(
             now,
             count,
         )
+        if kind.submit_hooks:
+            kind.answer_stored(submission=submission, project=project, assignment=assignment,
+                               worker=worker)
         quality.on_submit(
             submission=submission,
             assignment=assignment,
