@@ -180,6 +180,8 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _routers() -> None:
     from datadam.accounts.api import router as accounts
     from datadam.audit.api import router as audit
+    from datadam.collection.api import router as collection
+    from datadam.consent.api import router as consent
     from datadam.datasets.api import router as datasets
     from datadam.media.api import router as media
     from datadam.projects.api import router as projects
@@ -205,6 +207,8 @@ def _routers() -> None:
     api.add_router("", recommendations)
     api.add_router("", reviewchecks)
     api.add_router("", media)
+    api.add_router("", consent)
+    api.add_router("", collection)
 
 
 _routers()

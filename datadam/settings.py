@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "datadam.recommendations",
     "datadam.reviewchecks",
     "datadam.media",
+    "datadam.consent",
+    "datadam.collection",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", health),
     path("api/v1/", api.urls),
     path("accounts/", include("datadam.accounts.urls")),
+    path("", include("datadam.consent.urls")),  # /console/…/consent/, /consent/, /ops/consents/
     path("work/", include("datadam.work.urls")),
     path("review/", include("datadam.review.urls")),
     path("console/", include("datadam.projects.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("skills/", include("datadam.skills.urls")),
     path("talent/", include("datadam.recommendations.urls")),
     path("review-checks/", include("datadam.reviewchecks.urls")),
+    path("collection/", include("datadam.collection.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -187,7 +187,10 @@ def browser() -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+                  "--disable-sync",
+                  # Capture widgets: Chromium's fake camera and microphone, allowed without a
+                  # prompt (pages that never ask for them are unaffected).
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
         )
         yield b
         b.close()
@@ -407,3 +410,28 @@ def race() -> Callable[..., list[Any]]:
         return results
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_duplicate_index() -> Iterator[None]:
+    """The near-duplicate index is a per-process cache of committed rows; a test's rows are
+    rolled back after it, so each test starts with the index rebuilt from its own data."""
+    from datadam.collection import dedup
+
+    dedup.forget()
+    yield
+    dedup.forget()
+
+
+def load_harness(name: str, path: Path) -> Any:
+    """A browser-test harness module (a URLconf with its own views) loaded from its file once,
+    under ``name``, so that ``settings.ROOT_URLCONF = name`` finds it."""
+    import importlib.util
+    import sys
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -23,6 +23,7 @@ from datadam.work.services import assignment_claim, assignment_submit
 
 from .annotation import demo_annotation
 from .audio import demo_audio
+from .collection import demo_collection
 from .media import SHAPES, save_shape
 from .morphemes import demo_morphemes
 from .quality import demo_gold, demo_rule_hit
@@ -239,7 +240,7 @@ def demo_load(*, verbose: bool = True) -> None:
     kinds_demo = [
         p
         for demo in (demo_annotation, demo_spans, demo_morphemes, demo_text_writing, demo_audio,
-                     demo_video)
+                     demo_video, demo_collection)
         for p in demo(client=client, organization_id=org.pk, workers=workers,
                       reviewer=reviewer, rng=rng)
     ]

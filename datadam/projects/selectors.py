@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datadam.errors import NotFound
+from datadam.kinds import get_kind
 from datadam.rewards.models import LedgerEntry
 from datadam.rewards.services import escrow_account
 
@@ -210,4 +211,6 @@ def project_dashboard(
         "eta_at": now + timedelta(hours=eta_hours) if eta_hours is not None else None,
         "unfunded_items": max(0, project.items_count - project.funded_items),
         "launch_cost": max(0, project.items_count - project.funded_items) * project.item_cost,
+        # a collection project: its dashboard links the captures
+        "collects": get_kind(project.kind).collects,
     }

@@ -142,6 +142,7 @@ class Case:
     body: Callable[[World, str], Any] | None = None
     upload: bool = False
     image: bool = False  # post one PNG as the multipart "files"
+    photo: bool = False  # post one PNG as the multipart "file" (a capture)
 
 
 def everyone(status: int) -> dict[str, int | set[int]]:
@@ -188,6 +189,45 @@ def _quality_appeal(w: World) -> int:
 
     hit = _quality_hit(w)
     return Appeal.objects.create(hit=hit, worker_id=hit.worker_id, message="matrix").pk
+# Consent (made inside each request's savepoint, rolled back with it).
+def _consent_form(w: World) -> int:
+    from datadam.consent.services import consent_form_save
+
+    consent_form_save(user=w.users["client"], project_id=w.project.pk, title="Matrix",
+                      body="We record your voice.", subject="worker")
+    return w.project.pk
+
+
+def _consent(w: World) -> int:
+    from datadam.consent.services import consent_sign
+
+    _consent_form(w)
+    return consent_sign(worker=w.users["worker"], project_id=w.project.pk, subject_name="W",
+                        signature="W", agree=True).pk
+
+
+def _capture(w: World) -> int:
+    """A capture on the world's leased task, made directly (the world's project is not a
+    collection project; the rows are what the reads need)."""
+    from datadam.collection.models import Capture
+
+    return Capture.objects.create(
+        project=w.project, organization_id=w.project.organization_id, assignment=w.leased,
+        item_id=w.leased.item_id, worker=w.users["worker"], media_kind="image", key="x.jpg",
+        content_type="image/jpeg", size=1, sha256="0" * 64).pk
+
+
+def _capture_task(w: World) -> int:
+    """The worker's task on a photo collection project of the world's organization."""
+    project = project_create(user=w.users["client"], organization_id=w.org.pk,
+                             name="Photos", kind="photo_capture", reward=1, overlap=1,
+                             config={})
+    items_import(user=w.users["client"], project_id=project.pk,
+                 lines=parse_records([{"data": {"prompt": "A cup"}}]))
+    project_launch(user=w.users["client"], project_id=project.pk)
+    return assignment_claim(worker=w.users["worker"], project_id=project.pk).pk
+
+
 def _png() -> Any:
     import io
 
@@ -514,6 +554,44 @@ CASES: dict[str, Case] = {
     "GET /api/v1/review-checks/blocks": Case(
         "get", lambda w: "review-checks/blocks", operator_only(200)
     ),
+    # consent
+    f"GET {P}/consent-form": Case(
+        "get", lambda w: f"projects/{w.project.pk}/consent-form", signed_in(200, other_client=404)
+    ),
+    f"PUT {P}/consent-form": Case(
+        "put",
+        lambda w: f"projects/{w.project.pk}/consent-form",
+        managers(200),
+        body=lambda w, role: {"title": "Consent", "body": "We record.", "subject": "worker"},
+    ),
+    f"DELETE {P}/consent-form": Case(
+        "delete", lambda w: f"projects/{_consent_form(w)}/consent-form", managers(204)
+    ),
+    f"POST {P}/consents": Case(
+        "post",
+        lambda w: f"projects/{_consent_form(w)}/consents",
+        workers(201),
+        body=lambda w, role: {"subject_name": "Kim", "signature": "kim", "agree": True},
+    ),
+    f"GET {P}/consents/withdrawn": Case(
+        "get", lambda w: f"projects/{w.project.pk}/consents/withdrawn", managers(200)
+    ),
+    "GET /api/v1/consents": Case("get", lambda w: "consents", workers(200)),
+    "POST /api/v1/consents/{consent_id}/withdraw": Case(
+        "post",
+        lambda w: f"consents/{_consent(w)}/withdraw",
+        signed_in(404, worker=200, operator=200),
+        body=lambda w, role: {"reason": "matrix"},
+    ),
+    "GET /api/v1/ops/consents": Case("get", lambda w: "ops/consents", operator_only(200)),
+    # collection
+    "POST /api/v1/assignments/{assignment_id}/captures": Case(
+        "post", lambda w: f"assignments/{_capture_task(w)}/captures",
+        signed_in(403, worker=201, reviewer=404), photo=True),
+    "GET /api/v1/captures/{capture_id}": Case(
+        "get", lambda w: f"captures/{_capture(w)}", signed_in(200, other_client=404)),
+    f"GET {P}/captures": Case("get", lambda w: f"projects/{w.project.pk}/captures",
+                              managers(200)),
     "DELETE /api/v1/review-checks/blocks/{block_id}": Case(
         "delete",
         lambda w: f"review-checks/blocks/{ReviewerBlock.objects.get(project=w.draft).pk}",
@@ -529,6 +607,8 @@ def _request(world: World, role: str, case: Case, path: str | None = None) -> An
         return client.upload(path, "items.jsonl", b'{"text": "uploaded"}\n')
     if case.image:
         return client.client.post(f"/api/v1/{path}", {"files": _png()}, headers=client.headers)
+    if case.photo:
+        return client.client.post(f"/api/v1/{path}", {"file": _png()}, headers=client.headers)
     if case.body is not None:
         return getattr(client, case.method)(path, case.body(world, role))
     return getattr(client, case.method)(path)

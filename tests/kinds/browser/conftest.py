@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ...conftest import load_harness
+
 _NAME = "datadam_canvas_harness"
 
 
 def _harness() -> Any:
-    if _NAME not in sys.modules:
-        spec = importlib.util.spec_from_file_location(_NAME, Path(__file__).with_name("harness.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[_NAME] = module
-        spec.loader.exec_module(module)
-    return sys.modules[_NAME]
+    return load_harness(_NAME, Path(__file__).with_name("harness.py"))
 
 
 @pytest.fixture
