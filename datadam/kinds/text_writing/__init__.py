@@ -8,6 +8,8 @@ the review card, the checks and the aggregation:
 
 - item ``{"source": "the passage or prompt", "source_language": "ko"}`` (language optional);
 - answers and their checks: ``answers``; settings: ``config``; language: ``script``;
+  pasted or inhumanly fast typing, from the widget's meta: ``rhythm`` (warnings only);
+  answers that repeat one the client already has: ``duplicates`` (the submit hooks);
 - result: the weighted medoid of the item's answers, agreement 1 − mean CER to it
   (``similarity``); gold by 1 − CER against the known text, or the matched token F1.
 
@@ -27,7 +29,7 @@ from datadam.kinds import register
 from datadam.kinds.base import FusedKind, ItemAggregate, ItemError
 
 from . import answers as written
-from . import config, similarity
+from . import config, duplicates, similarity
 from .config import MAX_COUNT, MAX_TEXT
 
 MAX_SOURCE = 100_000
@@ -51,6 +53,7 @@ class WritingKind(FusedKind):
     mode = "summary"
     answer_needs_item = True
     uses_labels = False
+    submit_hooks = True  # near-duplicates: looked up before the insert, recorded after
     review_template = "text_writing/review.html"
 
     @property
@@ -87,8 +90,8 @@ class WritingKind(FusedKind):
     def answer_schema(self, cfg: dict[str, Any]) -> dict[str, Any]:
         text = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
         meta = {"type": "object", "additionalProperties": False, "properties": {
-            "pastes": {"type": "integer", "minimum": 0, "maximum": written.MAX_PASTES},
-            "typed_ms": {"type": "integer", "minimum": 0, "maximum": written.MAX_TYPED_MS}}}
+            key: {"type": "integer", "minimum": 0, "maximum": most}
+            for key, most in written.META.items()}}
         count = {"minItems": cfg.get("min_count", 1), "maxItems": cfg.get("max_count", MAX_COUNT)}
         content: dict[str, Any]
         if self.mode == "qa_pairs":
@@ -111,6 +114,18 @@ class WritingKind(FusedKind):
     def validate_answer(self, answer: Any, cfg: dict[str, Any],
                         item: dict[str, Any] | None = None) -> dict[str, Any]:
         return written.validate(answer, cfg, item)
+
+    def answer_received(self, answer: dict[str, Any], *, project: Any, assignment: Any,
+                        worker: Any) -> dict[str, Any]:
+        """Near-duplicates of the client's earlier answers: warned or refused."""
+        return duplicates.duplicates_checked(answer, written.CONTENT[self.mode],
+                                             project=project, assignment=assignment,
+                                             worker=worker)
+
+    def answer_stored(self, *, submission: Any, project: Any, assignment: Any,
+                      worker: Any) -> None:
+        duplicates.answer_fingerprinted(submission, written.CONTENT[self.mode],
+                                        project=project, assignment=assignment, worker=worker)
 
     def content(self, answer: dict[str, Any]) -> dict[str, Any]:
         """The written part of an answer (no ``meta``, no ``checks``)."""

@@ -10,9 +10,10 @@ Answers by mode (``meta`` optional everywhere)::
 
 Texts are NFC and trimmed; questions, answers, turns and sentences are one line (runs of
 white space become one space); a summary or translation keeps its paragraphs. ``meta`` is
-what the widget saw: ``{"pastes": n, "typed_ms": n}``. Findings of checks the project lets
-through are stored as ``checks`` (computed here, never taken from the client: a ``checks``
-sent in is dropped), so the content keys stay as written.
+what the widget saw: ``{"pastes": n, "pasted_chars": n, "keys": n, "typed_ms": n}``, each
+optional. Findings of checks the project lets through, and of the paste and typing checks
+(``rhythm``, warnings only), are stored as ``checks`` (computed here, never taken from the
+client: a ``checks`` sent in is dropped), so the content keys stay as written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datadam.errors import InvalidInput
 
 from .checks import Finding, Part, run_checks
 from .config import MAX_TEXT
+from .rhythm import rhythm_findings
 
 CONTENT = {"qa_pairs": "pairs", "summary": "text", "translation": "text",
            "dialogue": "turns", "sentences": "sentences"}
@@ -38,7 +40,12 @@ EXAMPLES = {
     "sentences": '{"sentences": ["...", "..."]}',
 }
 MAX_PASTES = 100_000
+MAX_PASTED_CHARS = 10_000_000
+MAX_KEYS = 10_000_000
 MAX_TYPED_MS = 24 * 3600 * 1000
+#: The widget's counts and their most (whole numbers from 0).
+META = {"pastes": MAX_PASTES, "pasted_chars": MAX_PASTED_CHARS, "keys": MAX_KEYS,
+        "typed_ms": MAX_TYPED_MS}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -98,10 +105,11 @@ def _items(answer: dict[str, Any], key: str, config: dict[str, Any], noun: str) 
 
 
 def _meta(value: Any) -> dict[str, int]:
-    if not isinstance(value, dict) or set(value) - {"pastes", "typed_ms"}:
-        raise InvalidInput(_('answer.meta must be {"pastes": n, "typed_ms": n}'))
+    if not isinstance(value, dict) or set(value) - set(META):
+        raise InvalidInput(_('answer.meta must be {"pastes": n, "pasted_chars": n, "keys": n, '
+                             '"typed_ms": n} (each optional)'))
     out = {}
-    for key, most in (("pastes", MAX_PASTES), ("typed_ms", MAX_TYPED_MS)):
+    for key, most in META.items():
         if key in value:
             v = value[key]
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= most:
@@ -198,6 +206,8 @@ def validate(answer: Any, config: dict[str, Any], item: dict[str, Any] | None
         if more > 0:
             text += " " + _("(and %(n)s more)") % {"n": more}
         raise InvalidInput(text)
-    if findings:
-        out["checks"] = [f.as_json() for f in findings]
+    found = [f.as_json() for f in findings]
+    found += rhythm_findings(sum(len(p.text) for p in parts), out.get("meta"))
+    if found:
+        out["checks"] = found
     return out

@@ -7,12 +7,16 @@ A config (``validate_config``'s output)::
      "answer_min_chars": 1, "answer_max_chars": 200,               # QA answers only
      "speakers": ["A", "B"],                                       # dialogue only
      "target_languages": ["ko"], "copy_limit": 0.5,
-     "blocking": ["length"], "pass_score": 0.5}
+     "blocking": ["length"], "duplicates": "warn", "pass_score": 0.5}
 
 Checks: length always; language when ``target_languages`` names any; copying when
-``copy_limit`` < 1. The checks named in ``blocking`` refuse the answer; the others accept it
-and store a warning with it for the reviewer. ``checks`` (``{"language": "block" | "warn" |
-"off", ...}``) is read as a shorthand for the same.
+``copy_limit`` < 1; near-duplicates of the client's earlier answers unless ``duplicates`` is
+"off". The checks named in ``blocking`` refuse the answer; the others accept it and store a
+warning with it for the reviewer. ``duplicates`` ("block" | "warn" | "off") decides the
+duplicate check; the wizard asks it as the "duplicate" box of ``blocking`` (ticked: block,
+else warn), which is why ``blocking`` names "duplicate" exactly when ``duplicates`` is
+"block". ``checks`` (``{"language": "block" | "warn" | "off", ...}``) is read as a shorthand
+for the same.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
-from datadam.kinds.config_fields import ConfigField
+from datadam.kinds.config_fields import MASK_FIELD, ConfigField, mask_setting
 
 from .script import LANGUAGES
 
-CHECKS = ("length", "language", "copy")
+CHECKS = ("length", "language", "copy", "duplicate")
+DUPLICATES = ("block", "warn", "off")
 MAX_TEXT = 20_000  # characters of one text, whatever the project allows
 MAX_COUNT = 50  # pairs, turns or sentences
 MAX_SPEAKERS = 10
@@ -52,7 +57,8 @@ BLOCKING = ["length"]
 LANGUAGE_CHOICES = (("ko", gettext_lazy("Korean")), ("en", gettext_lazy("English")),
                     ("ja", gettext_lazy("Japanese")), ("zh", gettext_lazy("Chinese")))
 CHECK_CHOICES = (("length", gettext_lazy("Length")), ("language", gettext_lazy("Language")),
-                 ("copy", gettext_lazy("Copying from the source")))
+                 ("copy", gettext_lazy("Copying from the source")),
+                 ("duplicate", gettext_lazy("Repeating an earlier answer (near-duplicates)")))
 
 COUNT_LABELS = {
     "qa_pairs": (gettext_lazy("Fewest question–answer pairs per item"),
@@ -103,11 +109,14 @@ def fields(mode: str) -> tuple[ConfigField, ...]:
         ConfigField("blocking", gettext_lazy("Checks that refuse an answer"), "multi",
                     BLOCKING, gettext_lazy(
                         "The checks not ticked let the answer through with a warning for "
-                        "the reviewer."), choices=CHECK_CHOICES),
+                        "the reviewer. Repeating an earlier answer: the text is 80% alike an "
+                        "answer sent before by the same worker, by another worker of the "
+                        "project or in another of your projects."), choices=CHECK_CHOICES),
         ConfigField("pass_score", gettext_lazy("Score a gold answer needs"), "number",
                     d["pass_score"], gettext_lazy(
                         "From 0 to 1: 1 − character error rate against the known text (token "
                         "F1 for question–answer pairs).")),
+        MASK_FIELD,
     ]
     return tuple(out)
 
@@ -159,8 +168,8 @@ def _shorthand(config: dict[str, Any], out: dict[str, Any]) -> None:
     checks = config["checks"]
     if not isinstance(checks, dict) or any(
             k not in CHECKS or v not in ("block", "warn", "off") for k, v in checks.items()):
-        raise InvalidInput(_('config.checks maps length, language and copy to "block", '
-                             '"warn" or "off"'))
+        raise InvalidInput(_('config.checks maps length, language, copy and duplicate to '
+                             '"block", "warn" or "off"'))
     if checks.get("length") == "off":
         raise InvalidInput(_("the length check cannot be off: widen the limits instead"))
     if checks.get("language") == "off":
@@ -169,6 +178,8 @@ def _shorthand(config: dict[str, Any], out: dict[str, Any]) -> None:
         raise InvalidInput(_("the language check needs config.target_languages"))
     if checks.get("copy") == "off":
         out["copy_limit"] = 1.0
+    if "duplicate" in checks:
+        out["duplicates"] = checks["duplicate"]
     blocking = set(out["blocking"]) - {k for k, v in checks.items() if v != "block"}
     blocking |= {k for k, v in checks.items() if v == "block"}
     out["blocking"] = [c for c in CHECKS if c in blocking]
@@ -208,7 +219,17 @@ def validate(config: Any, mode: str) -> dict[str, Any]:
         raise InvalidInput(_("config.blocking must be a list of: %(checks)s")
                            % {"checks": ", ".join(CHECKS)})
     out["blocking"] = [c for c in CHECKS if c in blocking]
+    duplicates = config.get("duplicates")
+    if duplicates is None:
+        duplicates = "block" if "duplicate" in out["blocking"] else "warn"
+    elif duplicates not in DUPLICATES:
+        raise InvalidInput(_('config.duplicates must be "block", "warn" or "off"'))
+    out["duplicates"] = duplicates
     if "checks" in config:
         _shorthand(config, out)
+    out["blocking"] = [c for c in out["blocking"] if c != "duplicate"] + (
+        ["duplicate"] if out["duplicates"] == "block" else [])
     out["pass_score"] = _fraction(config, "pass_score", d["pass_score"], 0.0)
+    if masked := mask_setting(config):
+        out["mask_personal_data"] = masked
     return out

@@ -1,9 +1,10 @@
 """The writing kinds in the real pages of a live server: a worker writes a question–answer
 pair beside the passage on the task page (keyboard only: Enter moves on and adds a pair,
 Ctrl+Enter sends), a blocking check refuses a copied question with its message and keeps
-what was written, and the stored answers are normalised with the widget's meta; the reviewer
-sees the passage, the pair and the pastes on the review card; a returned answer comes back
-pre-loaded on the revise page."""
+what was written, and the stored answers are normalised with the widget's meta (pastes, the
+characters they brought, keystrokes, typing time); an answer pasted whole is stored with the
+"pasted" warning; the reviewer sees the passage, the pair, the pastes and that warning on the
+review cards; a returned answer comes back pre-loaded on the revise page."""
 
 from __future__ import annotations
 
@@ -26,7 +27,21 @@ PASSAGES = [
     "산책하는 사람들로 붐빈다.",
     "제주도는 한국에서 가장 큰 섬이다. 한라산이 섬의 가운데에 솟아 있고, 바닷가에는 검은 현무암이 "
     "많다.",
+    "설악산은 강원도 동쪽에 있는 산이다. 가을이면 단풍이 붉게 물들어 전국에서 등산객이 찾아온다.",
 ]
+PASTED_QUESTION = "이 글에 나오는 산은 어느 지역에 있고, 어느 계절에 사람들이 가장 많이 찾나요?"
+
+
+def paste(page, text: str) -> None:
+    """Paste ``text`` into the focused field as the system clipboard would: a paste event
+    carrying the text (what the widget counts), then the text inserted."""
+    page.evaluate("""(text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        document.activeElement.dispatchEvent(new ClipboardEvent("paste", {
+            clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+    page.keyboard.insert_text(text)
 
 
 def qa_project(make_project, client_org) -> Project:
@@ -86,7 +101,12 @@ def test_a_qa_pair_written_with_the_keyboard_is_stored_normalised_with_pastes_an
     stored = Submission.objects.get(assignment__item=first)
     assert stored.answer["pairs"] == [{"question": "이 글에서 강은 어느 도시를 흐르나요?",
                                        "answer": "서울"}]
-    assert stored.answer["meta"]["pastes"] == 1 and stored.answer["meta"]["typed_ms"] > 0
+    meta = stored.answer["meta"]
+    assert meta["pastes"] == 1 and meta["typed_ms"] > 0 and meta["pasted_chars"] == 0
+    # Key presses in the fields: the question's 6 spaces and "?", and three Enters (Shift and
+    # Control alone are not counted). Playwright types Hangul, which its US layout lacks, as
+    # text without key events, and "서울" came in by insert_text.
+    assert meta["keys"] == 10
     assert "checks" not in stored.answer
 
     # The second passage: a question copied from it is refused, with what was written kept.
@@ -106,10 +126,27 @@ def test_a_qa_pair_written_with_the_keyboard_is_stored_normalised_with_pastes_an
     question.fill("제주도의 한가운데에는 무엇이 있나요?")
     root.locator("textarea[data-field=answer]").first.fill("한라산")
     page.click("#submit")
-    expect(page.locator("#task-empty")).to_be_visible()
+    expect(page.locator("#task form[data-item]")).not_to_have_attribute("data-item",
+                                                                       str(second.pk))
+    third = shown_item(page)
+    assert third.pk not in (first.pk, second.pk)
     stored2 = Submission.objects.get(assignment__item=second)
     assert stored2.answer["pairs"] == [{"question": "제주도의 한가운데에는 무엇이 있나요?",
                                         "answer": "한라산"}]
+
+    # The third passage: a question pasted whole. It is accepted (pasting only warns) and
+    # stored with the "pasted" finding the server worked out from the meta.
+    expect(question).to_be_focused()
+    paste(page, PASTED_QUESTION)
+    page.keyboard.press("Enter")
+    page.keyboard.type("가을")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#task-empty")).to_be_visible()
+    stored3 = Submission.objects.get(assignment__item=third)
+    assert stored3.answer["meta"]["pastes"] == 1
+    assert stored3.answer["meta"]["pasted_chars"] == len(PASTED_QUESTION)
+    share = round(len(PASTED_QUESTION) / (len(PASTED_QUESTION) + 2), 2)
+    assert stored3.answer["checks"] == [{"check": "pasted", "share": share}]
 
     # The reviewer's card: the passage, the pair, the pastes.
     page.context.clear_cookies()
@@ -119,6 +156,12 @@ def test_a_qa_pair_written_with_the_keyboard_is_stored_normalised_with_pastes_an
     expect(card.locator(".tw-rv-src")).to_contain_text("한강은 서울 한가운데를 흐른다")
     expect(card.locator(".tw-pairs")).to_contain_text("이 글에서 강은 어느 도시를 흐르나요?")
     expect(card.locator(".tw-rv-pastes")).to_have_text("1 paste")
+    expect(card.locator(".tw-rv-check")).to_have_count(0)
+    pasted_card = page.locator(f".rcard[data-sub='{stored3.pk}']")
+    expect(pasted_card.locator(".tw-rv-check[data-check=pasted]")).to_contain_text(
+        f"Pasted: {round(share * 100)} in 100 of the answer's characters came in by pasting")
+    expect(pasted_card.locator(".tw-rv-pasted-chars")).to_have_text(
+        f"({len(PASTED_QUESTION)} characters)")
 
     # Returned for revision: the revise page shows the pair written before; the worker
     # changes the answer and sends it again (the paste counted before still counts).

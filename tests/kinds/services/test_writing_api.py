@@ -86,3 +86,39 @@ def test_the_wizard_preview_shows_each_mode_even_half_typed():
                  "writing_sentences"):
         html = str(preview_context({"kind": slug, f"{slug}__min_count": "x"})["widget"])
         assert "data-writing=" in html and "data-autofocus" not in html
+
+
+def test_the_wizard_asks_the_duplicate_check_as_a_box_of_the_blocking_checks(client_org):
+    user, _org = client_org
+    web = Client()
+    web.force_login(user)
+    page = web.get("/console/new/").content.decode()
+    assert 'name="writing_summary__blocking" value="duplicate"' in page
+    assert "Repeating an earlier answer (near-duplicates)" in page
+    response = web.post("/console/new/", {
+        "name": "Summaries", "instructions": "", "reward": "5", "review_reward": "1",
+        "overlap": "1", "lease_minutes": "5", "review_policy": "manual",
+        "auto_approve_hours": "24", "kind": "writing_summary",
+        "writing_summary__blocking": ["length", "duplicate"]})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    config = Project.objects.get().config
+    assert config["duplicates"] == "block" and config["blocking"] == ["length", "duplicate"]
+
+
+def test_the_api_stores_the_new_meta_and_the_typing_warning_it_implies(
+    make_project, client_org, make_user, api
+):
+    project = _summary_project(make_project, client_org, min_chars=5)
+    worker = api(make_user(Role.WORKER))
+    a = worker.post(f"projects/{project.pk}/next").json()["assignment"]
+    text = "서울 한가운데로 흐르는 강을 여러 다리가 건너고, 여름이면 강가 공원에 사람이 많다."
+    r = worker.post(f"assignments/{a['id']}/submit",
+                    {"answer": {"text": text, "meta": {"keys": -3}}})
+    assert r.status_code == 422 and "answer.meta.keys" in r.json()["message"]
+    meta = {"pastes": 0, "pasted_chars": 0, "keys": 4, "typed_ms": 900}
+    r = worker.post(f"assignments/{a['id']}/submit", {"answer": {"text": text, "meta": meta}})
+    assert r.status_code in (200, 201), r.content
+    stored = r.json()["answer"]
+    assert stored["meta"] == meta
+    assert stored["checks"] == [{"check": "typing", "cpm": round(len(text) * 60_000 / 900),
+                                 "keys": 4, "chars": len(text)}]

@@ -26,7 +26,7 @@ def test_each_mode_is_a_kind_of_its_own_with_its_defaults():
     assert QA.validate_config({}) == {
         "mode": "qa_pairs", "min_count": 1, "max_count": 5, "min_chars": 5, "max_chars": 200,
         "answer_min_chars": 1, "answer_max_chars": 200, "target_languages": [],
-        "copy_limit": 0.5, "blocking": ["length"], "pass_score": 0.5}
+        "copy_limit": 0.5, "blocking": ["length"], "duplicates": "warn", "pass_score": 0.5}
     assert TRANSLATION.validate_config({})["target_languages"] == ["ko"]
     assert DIALOGUE.validate_config({})["speakers"] == ["A", "B"]
     assert "min_count" not in SUMMARY.validate_config({})
@@ -47,6 +47,23 @@ def test_checks_shorthand_sets_blocking_languages_and_copy():
     assert config["target_languages"] == [] and config["blocking"] == ["length"]
 
 
+def test_the_duplicate_setting_is_the_wizards_duplicate_box_or_its_own_key():
+    def read(**cfg):
+        config = SUMMARY.validate_config(cfg)
+        return config["duplicates"], config["blocking"]
+
+    assert read() == ("warn", ["length"])
+    assert read(blocking=["length", "duplicate"]) == ("block", ["length", "duplicate"])
+    assert read(duplicates="off") == ("off", ["length"])
+    assert read(duplicates="block") == ("block", ["length", "duplicate"])
+    # The key decides over the box (a client editing one key of a stored config).
+    assert read(duplicates="warn", blocking=["duplicate"]) == ("warn", [])
+    assert read(checks={"duplicate": "off"}, duplicates="block") == ("off", ["length"])
+    assert read(checks={"duplicate": "block", "length": "warn"}) == ("block", ["duplicate"])
+    assert "duplicate" in dict(next(f for f in SUMMARY.config_fields
+                                    if f.name == "blocking").choices)
+
+
 @pytest.mark.parametrize("kind, config, message", [
     (QA, "x", "object"),
     (QA, {"mode": "summary"}, "mode"),
@@ -59,6 +76,8 @@ def test_checks_shorthand_sets_blocking_languages_and_copy():
     (SUMMARY, {"blocking": ["style"]}, "blocking"),
     (SUMMARY, {"checks": {"length": "off"}}, "length check"),
     (SUMMARY, {"checks": {"language": "block"}}, "target_languages"),
+    (SUMMARY, {"duplicates": "maybe"}, "config.duplicates"),
+    (SUMMARY, {"checks": {"duplicate": "sometimes"}}, "config.checks"),
     (DIALOGUE, {"speakers": ["A", "A"]}, "unique"),
     (DIALOGUE, {"speakers": []}, "speakers"),
     (QA, {"answer_min_chars": 9, "answer_max_chars": 3}, "answer_min_chars"),
@@ -258,3 +277,33 @@ def test_the_review_card_shows_source_answer_warnings_and_meta():
     pairs = render_to_string(QA.review_template, {"item": ITEM, "answer": {
         "pairs": [{"question": "한강은?", "answer": "서울"}]}})
     assert "한강은?" in pairs and "서울" in pairs
+
+
+def test_the_review_card_shows_paste_typing_and_duplicate_findings_in_words():
+    answer = {"text": "서울을 가로지르는 강에는 다리가 많다.",
+              "meta": {"pastes": 2, "pasted_chars": 300, "keys": 4, "typed_ms": 9000},
+              "checks": [{"check": "pasted", "share": 0.92},
+                         {"check": "typing", "cpm": 2400, "keys": 4, "chars": 60},
+                         {"check": "duplicate", "similarity": 0.93, "scope": "worker",
+                          "submission": 12, "excerpt": "예전에 보낸 같은 답"},
+                         {"check": "duplicate", "similarity": 0.81, "scope": "client",
+                          "submission": 14, "excerpt": "다른 프로젝트의 답"}]}
+    html = render_to_string(SUMMARY.review_template, {"item": ITEM, "answer": answer})
+    assert "92 in 100 of the answer's characters came in by pasting" in html
+    assert "60 characters typed at 2400 a minute" in html
+    assert "4 keystrokes for 60 typed characters" in html
+    assert "2 pastes" in html and "(300 characters)" in html and "4 keystrokes" in html
+    # Each earlier answer beside this one, with where it was sent and how alike.
+    assert html.index("tw-rv-answer") < html.index("tw-rv-dups")
+    assert "Repeats an answer this worker sent before (93% alike)" in html
+    assert "Repeats an answer in another project of this client (81% alike)" in html
+    assert "예전에 보낸 같은 답" in html and "다른 프로젝트의 답" in html
+    slow = {"text": "글", "checks": [{"check": "typing", "cpm": 300, "keys": 2, "chars": 80},
+                                    {"check": "typing", "cpm": None, "keys": None,
+                                     "chars": 50}]}
+    html = render_to_string(SUMMARY.review_template, {"item": ITEM, "answer": slow})
+    assert "a minute" not in html and "2 keystrokes for 80 typed characters" in html
+    assert "50 characters with no typing time measured" in html
+    with translation.override("ko"):
+        korean = render_to_string(SUMMARY.review_template, {"item": ITEM, "answer": answer})
+    assert "예전에 보낸 같은 답" in korean

@@ -4,8 +4,10 @@
 // An ES module: the browser runs it once per page however often htmx swaps the next task in,
 // so the roots (.tw[data-writing]) are mounted on htmx:load. The model is a list of rows
 // (one for a summary or translation); every change writes the answer as JSON into the
-// hidden <input name="answer">, with meta {pastes, typed_ms}: the paste events in the fields
-// and the time spent typing (gaps between keystrokes, each counted up to 2 s).
+// hidden <input name="answer">, with meta {pastes, pasted_chars, keys, typed_ms}: the paste
+// events in the fields and the characters they brought, the keystrokes in the fields (not
+// the modifier keys alone; a Hangul syllable takes two or three) and the time spent typing
+// (gaps between input events, each counted up to 2 s). The server judges them (rhythm.py).
 // The counters and hints mirror the server's checks (script.py, checks.py) to help the
 // worker; the server decides.
 
@@ -20,6 +22,8 @@ const DEFAULTS = {
 };
 const LANGS = ["ko", "en", "ja", "zh"];
 const GAP_MS = 2000;
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "AltGraph", "Meta", "OS", "Hyper", "Super", "CapsLock", "Fn", "FnLock", "NumLock", "ScrollLock", "Symbol", "SymbolLock"]);
+const whole = (v) => (Number.isInteger(v) && v >= 0 ? v : 0);
 const HINT_DELAY = 250;
 const live = new Set();
 let uid = 0;
@@ -113,15 +117,17 @@ class Writing {
     this.timers = new Map();
     const answer = readJson(root, "answer");
     const meta = answer && typeof answer === "object" && answer.meta && typeof answer.meta === "object" ? answer.meta : {};
-    this.pastes = Number.isInteger(meta.pastes) ? meta.pastes : 0;
-    this.typedMs = Number.isInteger(meta.typed_ms) ? meta.typed_ms : 0;
+    this.pastes = whole(meta.pastes);
+    this.pastedChars = whole(meta.pasted_chars);
+    this.keys = whole(meta.keys);
+    this.typedMs = whole(meta.typed_ms);
     this.lastInput = 0;
     this.rows = this.fromAnswer(answer);
     this.render();
     root.addEventListener("input", (ev) => this.onInput(ev));
     root.addEventListener("change", (ev) => this.onInput(ev));
-    root.addEventListener("paste", (ev) => { if (ev.target.matches("textarea")) { this.pastes++; this.sync(); } });
-    root.addEventListener("keydown", (ev) => this.onKey(ev));
+    root.addEventListener("paste", (ev) => this.onPaste(ev));
+    root.addEventListener("keydown", (ev) => { this.countKey(ev); this.onKey(ev); });
     root.addEventListener("click", (ev) => this.onClick(ev));
     if (root.hasAttribute("data-autofocus")) this.fields()[0]?.focus();
   }
@@ -162,7 +168,7 @@ class Writing {
     if (this.mode === "summary" || this.mode === "translation") value = this.rows[0].text;
     else if (this.mode === "sentences") value = this.rows.map((r) => r.text);
     else value = this.rows.map((r) => ({ ...r }));
-    return { [key]: value, meta: { pastes: this.pastes, typed_ms: Math.round(this.typedMs) } };
+    return { [key]: value, meta: { pastes: this.pastes, pasted_chars: this.pastedChars, keys: this.keys, typed_ms: Math.round(this.typedMs) } };
   }
 
   sync() { if (this.input) this.input.value = JSON.stringify(this.toAnswer()); }
@@ -344,6 +350,21 @@ class Writing {
     if (!button || !this.root.contains(button)) return;
     if (button.classList.contains("tw-add")) this.add();
     else if (button.dataset.remove !== undefined) this.remove(Number(button.dataset.remove));
+  }
+
+  onPaste(ev) {
+    if (!ev.target.matches || !ev.target.matches("textarea")) return;
+    this.pastes++;
+    const text = ev.clipboardData ? ev.clipboardData.getData("text/plain") || ev.clipboardData.getData("text") : "";
+    this.pastedChars += Array.from(text.normalize("NFC")).length; // code points, as the server counts
+    this.sync();
+  }
+
+  // Every key press in a field counts (IME composition included), but a modifier alone.
+  countKey(ev) {
+    if (!ev.target.matches || !ev.target.matches("textarea") || MODIFIERS.has(ev.key)) return;
+    this.keys++;
+    this.sync(); // a key that changes nothing (an arrow, Tab) still counts
   }
 
   onKey(ev) {
