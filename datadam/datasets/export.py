@@ -178,11 +178,30 @@ def export_jsonl(project: Project, *, card: dict[str, Any] | None = None,
     answers = options is None or options.answers
     if card is not None:
         yield orjson.dumps({"dataset_card": card}) + b"\n"
-    for items in iter_item_chunks(project):
-        records = item_results(project, items)
+    kinds = masked_kinds(project.config or {})
+    own = get_kind(project.kind).export_records(project, options or ExportOptions())
+    if own is not None:  # collection kinds: one line per capture
+        chunks: Iterator[Iterator[dict[str, Any]]] = iter([own])
+    else:
+        chunks = (item_results(project, items) for items in iter_item_chunks(project))
+    for records in chunks:
         if not answers:
             records = ({**record, "answers": []} for record in records)
-        yield b"".join(orjson.dumps(record) + b"\n" for record in records)
+        if kinds:
+            records = mask_records(records, kinds)
+        yield from _lines(records)
+
+
+def _lines(records: Iterator[dict[str, Any]], size: int = 500) -> Iterator[bytes]:
+    """JSON lines, ``size`` records a piece."""
+    piece: list[bytes] = []
+    for record in records:
+        piece.append(orjson.dumps(record) + b"\n")
+        if len(piece) >= size:
+            yield b"".join(piece)
+            piece.clear()
+    if piece:
+        yield b"".join(piece)
 
 
 def _json_value(value: Any) -> Any:

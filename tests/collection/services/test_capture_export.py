@@ -89,3 +89,32 @@ def test_the_folder_export_has_the_files_without_metadata_and_says_what_was_mask
     assert statement["faces_blurred"] is True and statement["metadata"] == "removed"
     assert statement["files"] == 3
     assert card["deidentification"]["faces_blurred"] is True
+
+
+def test_the_streamed_jsonl_lists_one_line_per_approved_capture(collected):
+    from datadam.datasets.export import export_jsonl
+
+    project, *_rest, captures = collected
+    lines = [orjson.loads(line) for line in b"".join(export_jsonl(project)).splitlines()]
+    assert [r["data"]["capture_id"] for r in lines] == [c.pk for c in captures]
+
+
+def test_the_streamed_jsonl_of_a_writing_project_masks_phone_numbers(client_org, make_user):
+    from datadam.datasets.export import export_jsonl
+    from datadam.projects.importing import items_import
+    from datadam.projects.parsing import parse_records
+    from datadam.projects.services import project_create, project_launch
+
+    user, org = client_org
+    project = project_create(user=user, organization_id=org.pk, name="Sentences",
+                             kind="writing_sentences", reward=5, overlap=1,
+                             config={"min_chars": 5, "mask_personal_data": ["phone"]})
+    items_import(user=user, project_id=project.pk, lines=parse_records(
+        [{"data": {"source": "Write about your day."}}]))
+    project_launch(user=user, project_id=project.pk)
+    worker = make_user()
+    assignment = assignment_claim(worker=worker, project_id=project.pk)
+    assignment_submit(worker=worker, assignment_id=assignment.pk,
+                      answer={"sentences": ["Call me on 010-4821-7730 tonight."]})
+    data = b"".join(export_jsonl(project))
+    assert b"010-4821-7730" not in data and b"[PHONE]" in data
