@@ -56,6 +56,24 @@ def _number(cfg: dict[str, Any], key: str, default: float, low: float, high: flo
     return int(value) if whole else float(value)
 
 
+def seconds_range(cfg: dict[str, Any], low: float, high: float, most: float
+                  ) -> dict[str, float]:
+    """``min_seconds`` and ``max_seconds`` of a recording or clip, checked."""
+    out = {"min_seconds": float(_number(cfg, "min_seconds", low, 0, most)),
+           "max_seconds": float(_number(cfg, "max_seconds", high, 0.5, most))}
+    if out["min_seconds"] >= out["max_seconds"]:
+        raise InvalidInput(_("min_seconds must be less than max_seconds"))
+    return out
+
+
+def facing_of(cfg: dict[str, Any]) -> str:
+    """Which camera the widget opens: "user" (front) or "environment" (back)."""
+    facing = cfg.get("facing") or "environment"
+    if facing not in FACING:
+        raise InvalidInput(_('facing must be "user" or "environment"'))
+    return facing
+
+
 def parse_tags(raw: Any) -> list[dict[str, Any]]:
     """Tags the worker gives each capture: ``[{"name": "pose", "choices": ["front", ...]}]``,
     also written as lines ``pose: front, left, right`` (the wizard's field)."""

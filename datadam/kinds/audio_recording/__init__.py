@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from datadam.errors import InvalidInput
 from datadam.kinds import register
-from datadam.kinds._capture import CaptureKind, _number
+from datadam.kinds._capture import CaptureKind, _number, seconds_range
 from datadam.kinds.config_fields import ConfigField
 
 MAX_SECONDS = 600.0
@@ -54,15 +54,12 @@ class AudioRecording(CaptureKind):
                 "text": "The weather is clear today."}
 
     def media_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
-        low = _number(cfg, "min_seconds", 1, 0, MAX_SECONDS)
-        high = _number(cfg, "max_seconds", 30, 0.5, MAX_SECONDS)
-        if low >= high:
-            raise InvalidInput(_("min_seconds must be less than max_seconds"))
+        seconds = seconds_range(cfg, 1, 30, MAX_SECONDS)
         language = cfg.get("language") or ""
         if not isinstance(language, str) or len(language) > 20:
             raise InvalidInput(_('language must be a code such as "ko" or "en"'))
         return {
-            "min_seconds": low, "max_seconds": high,
+            **seconds,
             "silence_dbfs": _number(cfg, "silence_dbfs", -45, -90, 0),
             "clip_share": _number(cfg, "clip_share", 0.01, 0, 1),
             "min_snr_db": _number(cfg, "min_snr_db", 10, 0, 60),

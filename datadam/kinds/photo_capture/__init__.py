@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from datadam.collection.checks.image import DEFAULT_BLUR_MIN, DEFAULT_DARK_MIN
-from datadam.errors import InvalidInput
 from datadam.kinds import register
-from datadam.kinds._capture import FACING, CaptureKind, _number
+from datadam.kinds._capture import CaptureKind, _number, facing_of
 from datadam.kinds.config_fields import ConfigField
 
 #: Defaults of the checks (``collection.checks.image``, measured there): sharpness is the
@@ -50,15 +48,12 @@ class PhotoCapture(CaptureKind):
         )
 
     def media_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
-        facing = cfg.get("facing") or "environment"
-        if facing not in FACING:
-            raise InvalidInput(_('facing must be "user" or "environment"'))
         return {
             "min_width": _number(cfg, "min_width", 640, 1, 20_000, whole=True),
             "min_height": _number(cfg, "min_height", 480, 1, 20_000, whole=True),
             "blur_min": _number(cfg, "blur_min", BLUR_MIN, 0, 100_000),
             "dark_min": _number(cfg, "dark_min", DARK_MIN, 0, 255),
-            "facing": facing,
+            "facing": facing_of(cfg),
         }
 
 

@@ -9,9 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from datadam.errors import InvalidInput
 from datadam.kinds import register
-from datadam.kinds._capture import FACING, CaptureKind, _number
+from datadam.kinds._capture import CaptureKind, _number, facing_of, seconds_range
 from datadam.kinds.config_fields import ConfigField
 
 MAX_SECONDS = 300.0
@@ -49,19 +48,12 @@ class VideoRecording(CaptureKind):
         return {"prompt": "Wave at the camera with your right hand."}
 
     def media_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
-        low = _number(cfg, "min_seconds", 2, 0, MAX_SECONDS)
-        high = _number(cfg, "max_seconds", 15, 0.5, MAX_SECONDS)
-        if low >= high:
-            raise InvalidInput(_("min_seconds must be less than max_seconds"))
-        facing = cfg.get("facing") or "environment"
-        if facing not in FACING:
-            raise InvalidInput(_('facing must be "user" or "environment"'))
         return {
-            "min_seconds": low, "max_seconds": high,
+            **seconds_range(cfg, 2, 15, MAX_SECONDS),
             "min_width": _number(cfg, "min_width", 320, 1, 10_000, whole=True),
             "min_height": _number(cfg, "min_height", 240, 1, 10_000, whole=True),
             "dark_min": _number(cfg, "dark_min", 40, 0, 255),
-            "facing": facing,
+            "facing": facing_of(cfg),
         }
 
 
