@@ -29,6 +29,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
+def visitor(request: HttpRequest) -> Any:
+    """Optional sign-in for public reads (the hub's public datasets): a bearer token must be
+    valid (401 otherwise); without one, the session's user, signed in or anonymous."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = user_by_token(header[7:].strip())
+        if user is not None:
+            request.user = user
+        return user
+    return request.user
+
+
 class JSONObjectParser(Parser):
     """Request bodies are JSON objects of text that can be stored.
 
@@ -183,7 +195,9 @@ def _routers() -> None:
     from datadam.collection.api import router as collection
     from datadam.consent.api import router as consent
     from datadam.datasets.api import router as datasets
+    from datadam.hub.api import router as hub
     from datadam.media.api import router as media
+    from datadam.notifications.api import router as notifications
     from datadam.projects.api import router as projects
     from datadam.qualifications.api import router as qualifications
     from datadam.quality.api import router as quality
@@ -209,6 +223,8 @@ def _routers() -> None:
     api.add_router("", media)
     api.add_router("", consent)
     api.add_router("", collection)
+    api.add_router("", hub)
+    api.add_router("", notifications)
 
 
 _routers()

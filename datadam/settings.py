@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "datadam.media",
     "datadam.consent",
     "datadam.collection",
+    "datadam.hub",
+    "datadam.notifications",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "datadam.accounts.context_processors.navigation",
+                "datadam.accounts.context_processors.notifications",
             ],
         },
     },

@@ -35,6 +35,8 @@ urlpatterns = [
     path("talent/", include("datadam.recommendations.urls")),
     path("review-checks/", include("datadam.reviewchecks.urls")),
     path("collection/", include("datadam.collection.urls")),
+    path("notifications/", include("datadam.notifications.urls")),
+    path("hub/", include("datadam.hub.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

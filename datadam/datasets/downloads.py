@@ -70,13 +70,24 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponse:
     options = options_of(export)
     extension, content_type = (served_as(fmt, options.media) if fmt is not None
                                else (export.file.rsplit(".", 1)[-1], "application/octet-stream"))
+    return stored_file_response(
+        request, name=export.file, size=export.bytes, sha256=export.sha256,
+        filename=export_file_name(export, extension), content_type=content_type,
+        gone=_("the export's file is gone; export again"))
+
+
+def stored_file_response(request: HttpRequest, *, name: str, size: int | None, sha256: str,
+                         filename: str, content_type: str, gone: str) -> HttpResponse:
+    """A file of the default storage as a download: 200 with the whole file, 206 with the
+    one byte range asked for, 416 for a range past the end; ``ETag`` is the SHA-256 and
+    ``If-Range`` with another tag gets the whole file. ``gone``: the 404 message when the
+    file is missing from storage."""
     try:
-        stream = default_storage.open(export.file, "rb")
+        stream = default_storage.open(name, "rb")
     except OSError:
-        raise NotFound(_("the export's file is gone; export again")) from None
-    size = export.bytes if export.bytes is not None else default_storage.size(export.file)
-    name = export_file_name(export, extension)
-    etag = f'"{export.sha256}"' if export.sha256 else ""
+        raise NotFound(gone) from None
+    size = size if size is not None else default_storage.size(name)
+    etag = f'"{sha256}"' if sha256 else ""
     wanted = request.headers.get("Range", "")
     if_range = request.headers.get("If-Range", "")
     span = parse_range(wanted, size) if wanted and (not if_range or if_range == etag) else None
@@ -90,10 +101,11 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponse:
                                          content_type=content_type)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
-        response = FileResponse(stream, as_attachment=True, filename=name,
+        response = FileResponse(stream, as_attachment=True, filename=filename,
                                 content_type=content_type)
+        response.block_size = BLOCK  # 4 kB by default: large files would crawl
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
     if etag:

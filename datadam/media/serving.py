@@ -66,7 +66,9 @@ class _Slice:
         self.handle.close()
 
 
-def _served(path: str) -> bool:
+def servable(path: str) -> bool:
+    """Whether a storage name is one of the media files served by URL (uploads and their
+    renditions; never captures, exports or version files), safely spelled."""
     parts = path.split("/")
     return (
         path.startswith(SERVED_PREFIXES)
@@ -81,7 +83,7 @@ def media_serve(request: HttpRequest, path: str) -> HttpResponse:
     """One stored file, for signed-in users (403 otherwise, 404 if it is not there)."""
     if not request.user.is_authenticated:
         raise PermissionDenied
-    if not _served(path):
+    if not servable(path):
         raise Http404
     return stored_file_response(request, path)
 

@@ -217,6 +217,14 @@ def _capture(w: World) -> int:
         content_type="image/jpeg", size=1, sha256="0" * 64).pk
 
 
+def _notification(w: World) -> int:
+    """A notification of the world's worker."""
+    from datadam.notifications.services import notification_send
+
+    return notification_send(user=w.users["worker"], code="hub.version_ready",
+                             params={"dataset": "Matrix", "version": 1}).pk
+
+
 def _capture_task(w: World) -> int:
     """The worker's task on a photo collection project of the world's organization."""
     project = project_create(user=w.users["client"], organization_id=w.org.pk,
@@ -592,6 +600,13 @@ CASES: dict[str, Case] = {
         "get", lambda w: f"captures/{_capture(w)}", signed_in(200, other_client=404)),
     f"GET {P}/captures": Case("get", lambda w: f"projects/{w.project.pk}/captures",
                               managers(200)),
+    # notifications
+    "GET /api/v1/notifications": Case("get", lambda w: "notifications", signed_in(200)),
+    "POST /api/v1/notifications/read-all": Case(
+        "post", lambda w: "notifications/read-all", signed_in(200)),
+    "POST /api/v1/notifications/{notification_id}/read": Case(
+        "post", lambda w: f"notifications/{_notification(w)}/read",
+        signed_in(404, worker=200)),
     "DELETE /api/v1/review-checks/blocks/{block_id}": Case(
         "delete",
         lambda w: f"review-checks/blocks/{ReviewerBlock.objects.get(project=w.draft).pk}",
@@ -625,6 +640,7 @@ def _in_savepoint(fn: Callable[[], Any]) -> Any:
 # every endpoint under their prefix.
 DELEGATED = {
     "/api/v1/qualifications": "qualifications/api/test_qualifications_permissions.py",
+    "/api/v1/hub": "hub/api/test_hub_permissions.py",
 }
 
 
