@@ -24,6 +24,7 @@ from datadam.work.services import assignment_claim, assignment_submit
 from .annotation import demo_annotation
 from .audio import demo_audio
 from .collection import demo_collection
+from .hub import demo_hub
 from .media import SHAPES, save_shape
 from .morphemes import demo_morphemes
 from .quality import demo_gold, demo_rule_hit
@@ -244,6 +245,8 @@ def demo_load(*, verbose: bool = True) -> None:
         for p in demo(client=client, organization_id=org.pk, workers=workers,
                       reviewer=reviewer, rng=rng)
     ]
+    hub = demo_hub(client=client, reviewer=reviewer, workers=workers, shapes=shapes,
+                   sentiment=sentiment, truth=truth)
     # Answers were sent the moment they were taken; give them a person's working times, and
     # measure the skills' speed again from those.
     demo_timings(rng=rng)
@@ -255,6 +258,7 @@ def demo_load(*, verbose: bool = True) -> None:
         print("Task kinds: " + ", ".join(repr(p.name) for p in kinds_demo))
         print("Skills: /skills/ (workers), /talent/projects/"
               f"{extra['triage'].pk}/ (client: find workers), /review-checks/ (operator)")
+        print(hub.line())
 
 
 def demo_qualifications(*, operator: User, client: User, shapes, workers: list[User]) -> None:
