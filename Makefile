@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
 
-.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy install clean browser
+.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub install clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -72,7 +72,7 @@ messages: install
 		--ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks --ignore=test-artifacts
 	DATADAM_DEBUG=1 $(BIN)/datadam compilemessages -l ko --ignore=.venv --ignore=node_modules
 
-bench: bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy
+bench: bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py --db sqlite
@@ -99,6 +99,11 @@ bench-dedup: install
 # (generated data; no database). The last line is one JSON object.
 bench-privacy: install
 	$(BIN)/python benchmarks/bench_privacy.py
+
+# Dataset hub (issue 14): a 1,000,000-item version built, then downloaded as JSONL over HTTP.
+bench-hub: install
+	$(BIN)/python benchmarks/bench_hub.py --db sqlite
+	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_hub.py --db postgresql
 
 clean:
 	rm -rf $(VENV) var
