@@ -122,15 +122,21 @@ class Item(models.Model):
     # A gold (known-answer) item holds its correct answer here, in the kind's answer format;
     # ordinary items have None. Gold items are mixed into the stream and score workers.
     gold = models.JSONField(null=True, blank=True, default=None)
+    # Claim order within a project: lower first, then by id. 0 for every item unless active
+    # learning ranks the items by a model's uncertainty (datadam.assist): then the most
+    # uncertain items are handed out first.
+    priority = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(slots_open__gte=0), name="item_slots_not_negative"),
         ]
         indexes = [
-            # The claim query walks this index from the front: only items with open slots.
+            # The claim query walks this index from the front: only items with open slots,
+            # in claim order.
             models.Index(
-                fields=["project", "id"], condition=Q(slots_open__gt=0), name="item_open_idx"
+                fields=["project", "priority", "id"], condition=Q(slots_open__gt=0),
+                name="item_open_idx"
             ),
             # Gold items (slots_open stays 0, so never in item_open_idx): the gold pick seeks
             # the first gold id above the worker's cursor here (datadam.quality.gold).

@@ -107,7 +107,7 @@ def gold_claim(
     # never walks the project's full items instead): no ordinary work left, no gold.
     if not Item.objects.filter(
         project_id__gte=project_id, project_id__lte=project_id, slots_open__gt=0
-    ).order_by("project_id", "id").values_list("pk", flat=True)[:1]:
+    ).order_by("project_id", "priority", "id").values_list("pk", flat=True)[:1]:
         return None
     item = (
         Item.objects.filter(

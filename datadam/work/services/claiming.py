@@ -29,18 +29,20 @@ from .leases import CLAIM_ATTEMPTS, _require_worker, leases_expire
 
 
 def _pick_item(project_id: int, worker_id: int, *, lock: bool = True) -> Item | None:
-    """The first item with an open slot that this worker has never had (id and data only).
+    """The first item with an open slot that this worker has never had (id and data only),
+    in claim order: ``priority`` (0 unless active learning ranks the items), then id.
 
-    Walks the partial index (project, id) WHERE slots_open > 0 from the front; rows another
-    transaction is claiming right now are skipped on PostgreSQL (SKIP LOCKED), and SQLite
-    runs one writer at a time (BEGIN IMMEDIATE), so there is nothing to skip. Without
+    Walks the partial index (project, priority, id) WHERE slots_open > 0 from the front;
+    rows another transaction is claiming right now are skipped on PostgreSQL (SKIP LOCKED),
+    and SQLite runs one writer at a time (BEGIN IMMEDIATE), so there is nothing to skip. Without
     ``lock`` the row is only read, locked or not (``_wait_for_item`` then locks it alone).
 
     The project is matched as a range and the order is (project, id) on purpose: with
     ``project_id = X ... ORDER BY id`` PostgreSQL's planner may walk the primary key instead
     (it cannot tell that the items at the front are full), which reads every finished item
     on each claim and gets slower as the project progresses. Only item_open_idx yields
-    (project, id) order for a range, so the plan stays one short walk of open items.
+    (project, priority, id) order for a range, so the plan stays one short walk of open
+    items.
     One hand-written statement: the ORM would spend several times its cost building it.
     """
     clause = " FOR UPDATE SKIP LOCKED" if lock and connection.features.has_select_for_update else ""
@@ -49,7 +51,7 @@ def _pick_item(project_id: int, worker_id: int, *, lock: bool = True) -> Item | 
         " WHERE i.project_id >= %s AND i.project_id <= %s AND i.slots_open > 0"
         f" AND NOT EXISTS (SELECT 1 FROM {table(Assignment)} a"
         " WHERE a.item_id = i.id AND a.worker_id = %s)"
-        f" ORDER BY i.project_id, i.id LIMIT 1{clause}"
+        f" ORDER BY i.project_id, i.priority, i.id LIMIT 1{clause}"
     )
     with rawsql.cursor() as cur:
         cur.execute(sql, [project_id, project_id, worker_id])
