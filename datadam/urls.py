@@ -26,6 +26,7 @@ urlpatterns = [
     path("work/", include("datadam.work.urls")),
     path("review/", include("datadam.review.urls")),
     path("console/", include("datadam.projects.urls")),
+    path("console/", include("datadam.assist.urls")),
     path("console/", include("datadam.media.urls")),
     path("ops/appeals/", include("datadam.quality.ops_urls")),
     path("ops/", include("datadam.operations.urls")),

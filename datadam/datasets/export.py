@@ -47,6 +47,8 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .values_list(*ANSWER_FIELDS)
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = list(rows)
+    outcomes = suggestion_outcomes([row[0] for row in rows])
     for (
         pk,
         assignment_id,
@@ -76,6 +78,8 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
                 "answer": answer,
                 "duration_ms": duration,
                 "submitted_at": created.isoformat(),
+                # what the worker did with a model's suggestion, if they were shown one
+                "suggestion": outcomes.get(pk),
                 "review": None
                 if decision is None
                 else {
@@ -88,6 +92,16 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
             }
         )
     return out
+
+
+def suggestion_outcomes(submission_ids: list[int]) -> dict[int, str]:
+    """Submission id → accepted / edited / replaced, for answers given with a suggestion."""
+    from datadam.assist.models import SuggestionOutcome
+
+    if not submission_ids:
+        return {}
+    return dict(SuggestionOutcome.objects.filter(submission_id__in=submission_ids)
+                .values_list("submission_id", "outcome"))
 
 
 def _stored_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -15,7 +15,11 @@ from .aggregation import results_aggregate, results_sweep
 
 @task()
 def aggregate_task(project_id: int) -> dict[str, Any]:
-    return results_aggregate(project_id=project_id)
+    from datadam.assist.signals import after_aggregation
+
+    outcome = results_aggregate(project_id=project_id)
+    after_aggregation(project_id)  # a model learns from the settled labels
+    return outcome
 
 
 @task()

@@ -25,6 +25,8 @@ MESSAGES: dict[str, Promise] = {
     "hub.request_released": _("Version %(version)s of “%(dataset)s” includes your improvement request #%(request)s. Thank you!"),  # noqa: E501
     "hub.version_ready": _("Version %(version)s of “%(dataset)s” is ready."),
     "hub.version_failed": _("Version %(version)s of “%(dataset)s” could not be built: %(error)s"),
+    "assist.target_met": _("“%(project)s” reached its target: the dataset's accuracy is estimated at %(accuracy)s, so the project was paused."),  # noqa: E501
+    "assist.failed": _("The model of “%(project)s” failed: %(error)s. Workers go on without its suggestions."),  # noqa: E501
 }
 
 

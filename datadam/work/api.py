@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
+from datadam.assist.selectors import suggestion_for_item
 from datadam.errors import PermissionDenied
 from datadam.projects.selectors import project_visible
 
@@ -43,8 +44,19 @@ class AssignmentOut(Schema):
     revisions: int
 
 
+class SuggestionOut(Schema):
+    """A model's proposed answer, to check and correct (never the right answer by itself)."""
+
+    answer: Any
+    score: float | None
+    model_version: str
+
+
 class NextOut(Schema):
     assignment: AssignmentOut | None
+    #: the model's suggestion for the item, where the project has a model and the bias rules
+    #: allow it (never on gold; in "assist" mode only when one worker answers each item)
+    suggestion: SuggestionOut | None = None
     message: str = ""
 
 
@@ -128,7 +140,10 @@ def next_task(request: HttpRequest, project_id: int):
     assignment = services.assignment_claim(worker=_worker(request), project_id=project_id)
     if assignment is None:
         return {"assignment": None, "message": _("no more tasks for you in this project")}
-    return _fast_json({"assignment": _assignment_out(assignment), "message": ""})
+    suggestion = suggestion_for_item(project_id=assignment.project_id,
+                                     item_id=assignment.item_id)
+    return _fast_json({"assignment": _assignment_out(assignment), "suggestion": suggestion,
+                       "message": ""})
 
 
 @router.post(

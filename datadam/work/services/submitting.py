@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from datadam import rawsql
+from datadam.assist.models import Suggestion
+from datadam.assist.outcomes import outcome_record
 from datadam.audit.models import AuditEvent
 from datadam.audit.services import audit_record
 from datadam.datasets.overlap import answer_recorded, results_pending_sql
@@ -30,8 +32,9 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
 
     The same statement reads what the submit and skip hooks would otherwise query: the
     item's gold answer (``assignment.gold``, None for an ordinary item), whether the project
-    has enabled rules these hooks check (``project.rules_on``) and whether an aggregation is
-    already requested (``project.results_pending``).
+    has enabled rules these hooks check (``project.rules_on``), whether an aggregation is
+    already requested (``project.results_pending``) and whether a model suggested an answer
+    for the item (``assignment.suggested``: only then is the suggestion's outcome recorded).
 
     Locking also share-locks the project row (FOR KEY SHARE), first: the lock order of
     claims and project_close (project, then leases), so whatever a submit or skip inserts
@@ -44,7 +47,9 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
     p_names = attnames(Project)
     sql = (
         f"SELECT {columns(Assignment, 'a')}, {columns(Project, 'p')}, i.{q('gold')},"
-        f" {quality.rules_sql()}, {results_pending_sql()}"
+        f" {quality.rules_sql()}, {results_pending_sql()},"
+        # Whether a model suggested an answer for the item (its primary key: one probe).
+        f" EXISTS (SELECT 1 FROM {table(Suggestion)} s WHERE s.item_id = a.item_id)"
         f" FROM {table(Project)} p JOIN {table(Assignment)} a ON a.project_id = p.id"
         f" JOIN {table(Item)} i ON i.id = a.item_id WHERE a.id = %s AND a.worker_id = %s"
     )
@@ -60,6 +65,7 @@ def _own_assignment(worker: Any, assignment_id: int, *, lock: bool) -> Assignmen
     assignment.project = project = instance(Project, p_names, row[len(names) : end])
     assignment.gold = instance(Item, _GOLD_COLS, (assignment.item_id, row[end])).gold
     project.rules_on, project.results_pending = bool(row[end + 1]), bool(row[end + 2])
+    assignment.suggested = bool(row[end + 3])
     return assignment
 
 
@@ -237,6 +243,8 @@ def assignment_submit(
         if kind.submit_hooks:
             kind.answer_stored(submission=submission, project=project, assignment=assignment,
                                worker=worker)
+        if assignment.suggested:
+            outcome_record(submission=submission, assignment=assignment, project=project)
         quality.on_submit(
             submission=submission,
             assignment=assignment,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from datadam.accounts.access import worker_required
+from datadam.assist.selectors import suggestion_for_item
 from datadam.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from datadam.kinds import get_kind
 from datadam.projects.models import Project, ProjectStatus
@@ -70,6 +71,12 @@ def _task_context(project: Project, assignment: Assignment, **extra: Any) -> dic
         **_urls(project),
     }
     ctx.update(extra)
+    if ctx["answer"] is None:
+        # A model's suggestion, where the project has one and the bias rules allow it: shown
+        # in the widget as the starting answer, for the worker to check and correct.
+        suggestion = suggestion_for_item(project_id=project.pk, item_id=assignment.item_id)
+        if suggestion is not None:
+            ctx["answer"], ctx["suggestion"] = suggestion["answer"], suggestion
     return ctx
 
 

@@ -217,6 +217,14 @@ def _capture(w: World) -> int:
         content_type="image/jpeg", size=1, sha256="0" * 64).pk
 
 
+def _assist(w: World) -> int:
+    """The world's project with the built-in text model set (inside the savepoint)."""
+    from datadam.assist.services.settings import assist_configure
+
+    assist_configure(user=w.users["client"], project_id=w.project.pk, source="text_embeddings")
+    return w.project.pk
+
+
 def _notification(w: World) -> int:
     """A notification of the world's worker."""
     from datadam.notifications.services import notification_send
@@ -600,6 +608,16 @@ CASES: dict[str, Case] = {
         "get", lambda w: f"captures/{_capture(w)}", signed_in(200, other_client=404)),
     f"GET {P}/captures": Case("get", lambda w: f"projects/{w.project.pk}/captures",
                               managers(200)),
+    # model assistance
+    f"GET {P}/assist": Case("get", lambda w: f"projects/{_assist(w)}/assist", managers(200)),
+    f"PUT {P}/assist": Case("put", lambda w: f"projects/{w.project.pk}/assist", managers(200),
+                            body=lambda w, role: {"source": "text_embeddings"}),
+    f"DELETE {P}/assist": Case("delete", lambda w: f"projects/{_assist(w)}/assist",
+                               managers(204)),
+    f"POST {P}/assist/train": Case("post", lambda w: f"projects/{_assist(w)}/assist/train",
+                                   managers(202)),
+    f"GET {P}/assist/suggestions": Case(
+        "get", lambda w: f"projects/{w.project.pk}/assist/suggestions", managers(200)),
     # notifications
     "GET /api/v1/notifications": Case("get", lambda w: "notifications", signed_in(200)),
     "POST /api/v1/notifications/read-all": Case(

@@ -1,0 +1,1 @@
+"""Writes of model assistance: settings (``settings``), the model jobs (``jobs``)."""
