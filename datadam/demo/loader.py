@@ -22,6 +22,7 @@ from datadam.skills.services import skills_compute
 from datadam.work.services import assignment_claim, assignment_submit
 
 from .annotation import demo_annotation
+from .assist import demo_assist
 from .audio import demo_audio
 from .collection import demo_collection
 from .hub import demo_hub
@@ -241,7 +242,7 @@ def demo_load(*, verbose: bool = True) -> None:
     kinds_demo = [
         p
         for demo in (demo_annotation, demo_spans, demo_morphemes, demo_text_writing, demo_audio,
-                     demo_video, demo_collection)
+                     demo_video, demo_collection, demo_assist)
         for p in demo(client=client, organization_id=org.pk, workers=workers,
                       reviewer=reviewer, rng=rng)
     ]
