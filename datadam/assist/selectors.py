@@ -44,6 +44,15 @@ def suggestion_for_item(*, project_id: int, item_id: int) -> dict[str, Any] | No
         "answer", "score", "model_version").first()
 
 
+def outcomes_of(submission_ids: list[int]) -> dict[int, str]:
+    """Submission id → accepted / edited / replaced, for answers given with a suggestion
+    (exports list it with each answer; review cards show it)."""
+    if not submission_ids:
+        return {}
+    return dict(SuggestionOutcome.objects.filter(submission_id__in=submission_ids)
+                .values_list("submission_id", "outcome"))
+
+
 def assist_summary(project: Project) -> dict[str, Any] | None:
     """The project's model as the console and the API show it."""
     model = settings_of(project)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from datadam import rawsql
+from datadam.assist.selectors import outcomes_of
 from datadam.kinds import get_kind
 from datadam.kinds.exporting import ExportOptions
 from datadam.projects.models import Item, Project
@@ -48,7 +49,7 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = list(rows)
-    outcomes = suggestion_outcomes([row[0] for row in rows])
+    outcomes = outcomes_of([row[0] for row in rows])
     for (
         pk,
         assignment_id,
@@ -92,16 +93,6 @@ def _answers_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
             }
         )
     return out
-
-
-def suggestion_outcomes(submission_ids: list[int]) -> dict[int, str]:
-    """Submission id → accepted / edited / replaced, for answers given with a suggestion."""
-    from datadam.assist.models import SuggestionOutcome
-
-    if not submission_ids:
-        return {}
-    return dict(SuggestionOutcome.objects.filter(submission_id__in=submission_ids)
-                .values_list("submission_id", "outcome"))
 
 
 def _stored_results(item_ids: list[int]) -> dict[int, dict[str, Any]]:

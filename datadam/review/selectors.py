@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Min
 
+from datadam.assist.selectors import outcomes_of
 from datadam.projects.models import Project, ProjectStatus
 from datadam.reviewchecks.controls import control_reviews, controls_interleave
 from datadam.work.models import Assignment, AssignmentStatus, Submission
@@ -141,8 +142,11 @@ def batch_hints(
 
     position (1-based), same_run (answer equals each of the previous ``same_run`` answers),
     duplicate_of (positions of other cards whose item data is identical), fast (time under
-    ``fast_ratio`` × the batch median), duration_ms. Submissions need assignment__item loaded.
+    ``fast_ratio`` × the batch median), duration_ms, suggestion (what the worker did with a
+    model's suggestion: accepted, edited, replaced; None without one: a batch of
+    suggestions accepted at speed is worth a look). Submissions need assignment__item loaded.
     """
+    outcomes = outcomes_of([s.pk for s in submissions])
     answers = [_canonical(s.answer) for s in submissions]
     items = [_canonical(s.assignment.item.data) for s in submissions]
     by_item: dict[str, list[int]] = {}
@@ -162,6 +166,7 @@ def batch_hints(
                 "duplicate_of": [p for p in by_item[items[i]] if p != i + 1],
                 "fast": median > 0 and s.duration_ms < fast_ratio * median,
                 "duration_ms": s.duration_ms,
+                "suggestion": outcomes.get(s.pk),
             }
         )
     return hints
