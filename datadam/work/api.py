@@ -140,8 +140,10 @@ def next_task(request: HttpRequest, project_id: int):
     assignment = services.assignment_claim(worker=_worker(request), project_id=project_id)
     if assignment is None:
         return {"assignment": None, "message": _("no more tasks for you in this project")}
+    # The claim read whether the project has a model: without one, no query for it.
     suggestion = suggestion_for_item(project_id=assignment.project_id,
-                                     item_id=assignment.item_id)
+                                     item_id=assignment.item_id
+                                     ) if getattr(assignment, "assisted", True) else None
     return _fast_json({"assignment": _assignment_out(assignment), "suggestion": suggestion,
                        "message": ""})
 

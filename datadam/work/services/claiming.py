@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from datadam import rawsql
 from datadam.accounts.models import User
+from datadam.assist.models import ProjectModel
 from datadam.audit.models import AuditEvent
 from datadam.errors import Conflict, NotFound, PermissionDenied, QuotaReached
 from datadam.kinds import get_kind
@@ -112,8 +113,9 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
     (``gated``), whether any of its leases is overdue (``overdue``, answered by
     assignment_live_idx), whether a pause, removal or suspension of the worker is in force
     (``restricted``, on rule_hit_blocking_idx) and the gold rate of a funded gold policy
-    (``gold_rate``, 0 without one), so that a plain project's claim runs no quality query.
-    None when there is no such project.
+    (``gold_rate``, 0 without one) and whether it has a model (``assisted``), so that a
+    plain project's claim runs no quality or suggestion query. None when there is no such
+    project.
     """
     if not fits(project_id):
         return None
@@ -125,7 +127,10 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
         # generic plan can use the partial index (status = 'leased') only for a constant.
         f" EXISTS (SELECT 1 FROM {table(Assignment)} a WHERE a.project_id = p.id"
         f"   AND a.status = '{AssignmentStatus.LEASED.value}' AND a.expires_at <= %s),"
-        f" {quality.restricted_sql()}, {quality.gold_rate_sql()}"
+        f" {quality.restricted_sql()}, {quality.gold_rate_sql()},"
+        # Whether the project has a model (datadam.assist): only then may the task come
+        # with a suggestion, so a project without one costs no query for it.
+        f" EXISTS (SELECT 1 FROM {table(ProjectModel)} m WHERE m.project_id = p.id)"
         f" FROM {table(Project)} p"
     )
     params = [at, worker_id, at]
@@ -146,6 +151,7 @@ def _lock_for_claim(worker_id: int, project_id: int, now: Any) -> Project | None
     project = instance(Project, ("id", "status", "lease_seconds", "kind"), row[:4])
     project.gated, project.overdue = bool(row[4]), bool(row[5])
     project.restricted, project.gold_rate = bool(row[6]), row[7] or 0
+    project.assisted = bool(row[8])
     return project
 
 
@@ -303,10 +309,13 @@ def assignment_claim(*, worker: Any, project_id: int) -> Assignment | None:
                     _per_worker_check(worker.pk, project_id)
                 if project.overdue and not expired:
                     raise _ExpireFirst
-                return _claim_locked(
+                claimed = _claim_locked(
                     worker, project_id, project.lease_seconds, now, project.gold_rate,
                     wait=waiting,
                 )
+                if claimed is not None:
+                    claimed.assisted = project.assisted  # read above: a suggestion may come
+                return claimed
         except _WaitAfresh:
             waiting = True  # rolled back: the next attempt holds only the worker and project
         except _ExpireFirst:

@@ -71,7 +71,7 @@ def _task_context(project: Project, assignment: Assignment, **extra: Any) -> dic
         **_urls(project),
     }
     ctx.update(extra)
-    if ctx["answer"] is None:
+    if ctx["answer"] is None and getattr(assignment, "assisted", True):
         # A model's suggestion, where the project has one and the bias rules allow it: shown
         # in the widget as the starting answer, for the worker to check and correct.
         suggestion = suggestion_for_item(project_id=project.pk, item_id=assignment.item_id)
