@@ -16,18 +16,24 @@ def settings_of(project: Project) -> ProjectModel | None:
     return ProjectModel.objects.filter(project=project).first()
 
 
+def hidden_because(model: ProjectModel, project: Project) -> str:
+    """Why the project's workers see no suggestions on its ordinary items ("" when they do):
+    "off" (the mode), or "overlap": in "assist" mode suggestions show only where no answers
+    are compared (one answer per item), since where several workers answer an item a shared
+    suggestion would make their answers agree for the wrong reason. "correct" mode is the
+    client's explicit choice to have every worker correct the model."""
+    if model.mode == Mode.OFF:
+        return "off"
+    if model.mode == Mode.ASSIST and project.overlap != 1:
+        return "overlap"
+    return ""
+
+
 def shows_suggestions(model: ProjectModel | None, project: Project, *, gold: bool) -> bool:
     """The bias rules: whether a worker on this project's item may see the model's
     suggestion. Never on gold (a known-answer question would test the model, not the
-    worker); in "assist" mode only where no answers are compared (one answer per item):
-    where several workers answer an item, a shared suggestion would make their answers
-    agree for the wrong reason. "correct" mode is the client's explicit choice to have
-    every worker correct the model."""
-    if model is None or gold or model.mode == Mode.OFF:
-        return False
-    if model.mode == Mode.CORRECT:
-        return True
-    return project.overlap == 1
+    worker); else as ``hidden_because`` says."""
+    return model is not None and not gold and not hidden_because(model, project)
 
 
 def suggestion_for_item(*, project_id: int, item_id: int) -> dict[str, Any] | None:

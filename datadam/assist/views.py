@@ -18,8 +18,8 @@ from datadam.projects.models import Project
 from datadam.projects.services import project_for_manager
 
 from .forms import AssistForm
-from .models import Mode, ProjectModel, Source, Suggestion
-from .selectors import assist_summary, settings_of
+from .models import ProjectModel, Source, Suggestion
+from .selectors import assist_summary, hidden_because, settings_of
 from .services.settings import assist_configure, assist_disable
 
 #: Suggestions listed on the page (the API lists them all).
@@ -28,9 +28,10 @@ LATEST = 10
 
 def hidden_reason(model: ProjectModel, project: Project) -> str:
     """Why workers do not see the model's suggestions now, in plain words ("" if they do)."""
-    if model.mode == Mode.OFF:
+    reason = hidden_because(model, project)
+    if reason == "off":
         return _("Suggestions are off: the model only orders the queue.")
-    if model.mode == Mode.ASSIST and project.overlap != 1:
+    if reason == "overlap":
         return _("This project asks for %(n)s answers per item, and \"Suggest…\" shows "
                  "suggestions only where each item gets one answer (so that several workers "
                  "do not agree just because they saw the same suggestion). Choose \"Correct "

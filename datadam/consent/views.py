@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from datadam.accounts.access import manager_required, operator_required, worker_required
 from datadam.errors import DomainError, NotFound
-from datadam.operations.views.common import first_page_query, page_query
+from datadam.operations.views.common import cursor_of, first_page_query, page_query
 from datadam.projects.models import Project
 from datadam.projects.selectors import project_visible
 from datadam.projects.views._common import managed_project
@@ -27,11 +27,6 @@ from .panel import hold_third_party, panel_context
 
 PAGE = 50
 
-
-def _cursor(request: HttpRequest, name: str) -> int:
-    """A keyset cursor from the query string (0, the first page, for anything odd)."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 18 else 0
 
 
 def _first_error(form: Any) -> str:
@@ -64,7 +59,7 @@ def console(request: HttpRequest, project_id: int) -> HttpResponse:
             messages.success(request, _("Consent form saved as version %(v)s.")
                              % {"v": saved.version})
             return redirect(request.path)
-    after = _cursor(request, "after")
+    after = cursor_of(request, "after")
     try:
         rows, next_after = selectors.withdrawn_page(
             user=request.user, project_id=project.pk, after=after, limit=PAGE
@@ -86,7 +81,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """My consents: each with its project, subject, version, date and captures, and a
     Withdraw form."""
     rows = selectors.my_consents(
-        worker=request.user, before=_cursor(request, "before"), limit=PAGE + 1
+        worker=request.user, before=cursor_of(request, "before"), limit=PAGE + 1
     )
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -178,7 +173,7 @@ def ops_consents(request: HttpRequest) -> HttpResponse:
     search = ConsentSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
     rows = selectors.consents_search(
-        user=request.user, q=q, before=_cursor(request, "before"), limit=PAGE + 1
+        user=request.user, q=q, before=cursor_of(request, "before"), limit=PAGE + 1
     )
     more = len(rows) > PAGE
     rows = rows[:PAGE]

@@ -183,10 +183,7 @@ def hub_version_format(request: HttpRequest, dataset_id: int, number: int,
     """The version in one of its kind's export formats: built once, then a file of it."""
     file = version_format_request(user=request.user, dataset_id=dataset_id, number=number,
                                   fmt=payload.format, media=payload.media)
-    dataset = dataset_used(user=request.user, dataset_id=dataset_id)
-    version = selectors.version_of(dataset, number)
-    row = next(f for f in selectors.version_detail(version)["files"] if f["path"] == file.path)
-    return Status(202, row)
+    return Status(202, selectors.file_row(file, dataset_id, number))
 
 
 @router.get("/hub/datasets/{dataset_id}/versions/{number}/files/{path:path}", auth=visitor,

@@ -148,15 +148,20 @@ def version_detail(version: DatasetVersion) -> dict[str, Any]:
         "card": version.card,
         "labels": sorted(version.label_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:50],
         "previous": version.previous.number if version.previous_id else None,
-        "files": [{"path": f.path, "format": f.format, "media": f.media, "status": f.status,
-                   "bytes": f.bytes, "sha256": f.sha256 or None, "error": f.error or None,
-                   "url": f"/api/v1/hub/datasets/{dataset_id}/versions/{version.number}"
-                          f"/files/{f.path}" if f.status == FileStatus.READY else None}
-                  for f in files],
+        "files": [file_row(f, dataset_id, version.number) for f in files],
         "resolved_requests": [{"id": r.pk, "kind": r.kind, "reason": r.reason,
                                "by": r.user.display_name or r.user.email.split("@")[0]}
                               for r in resolved],
     }
+
+
+def file_row(file: VersionFile, dataset_id: int, number: int) -> dict[str, Any]:
+    """A version's file as the pages and the API list it (the download URL once ready)."""
+    return {"path": file.path, "format": file.format, "media": file.media,
+            "status": file.status, "bytes": file.bytes, "sha256": file.sha256 or None,
+            "error": file.error or None,
+            "url": f"/api/v1/hub/datasets/{dataset_id}/versions/{number}/files/{file.path}"
+            if file.status == FileStatus.READY else None}
 
 
 def version_items(version: DatasetVersion, *, label: str | None = None, after: int = 0,
@@ -247,6 +252,11 @@ def access_row(request: AccessRequest) -> dict[str, Any]:
             "status": request.status, "reason": request.reason,
             "terms_accepted_at": request.terms_accepted_at, "decided_at": request.decided_at,
             "created_at": request.created_at}
+
+
+def pending_access_count(dataset: Dataset) -> int:
+    """Access requests waiting for the organization's decision (on access_status_idx)."""
+    return AccessRequest.objects.filter(dataset=dataset, status=AccessStatus.PENDING).count()
 
 
 def access_requests_of(dataset: Dataset, *, status: str = "") -> list[dict[str, Any]]:

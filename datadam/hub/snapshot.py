@@ -228,6 +228,9 @@ def _build(dataset: Dataset, version: DatasetVersion) -> dict[str, Any]:
         _current(project)
     version.card = version_card(base, relabel)
     overrides = relabeled_results(relabel)
+    # Decided once, with the relabeled results just read: the changelog credits exactly the
+    # requests the build releases.
+    releasing = _releasing(dataset, version)
     kind = get_kind(dataset.kind)
     labels: Counter[str] = Counter()
     n = 0
@@ -253,7 +256,7 @@ def _build(dataset: Dataset, version: DatasetVersion) -> dict[str, Any]:
         _insert(batch)
         previous = version.previous
         changes = diff_counts(version.pk, previous.pk if previous else None)
-        version.changelog = _with_credits(version)
+        version.changelog = _with_credits(version, releasing)
         facts = FolderFacts(
             title=dataset.title, slug=dataset.slug, version=version.number, kind=dataset.kind,
             licence=dataset.licence, description=dataset.description,
@@ -283,7 +286,7 @@ def _build(dataset: Dataset, version: DatasetVersion) -> dict[str, Any]:
         latest = locked.latest
         if latest is None or latest.number < version.number:
             Dataset.objects.filter(pk=dataset.pk).update(latest=version, items=n, bytes=total)
-        released = _release(dataset, version)
+        released = _release(dataset, version, releasing)
     _notify_managers(dataset, "hub.version_ready",
                      {"dataset": dataset.title, "version": version.number}, version)
     return {"version": version.pk, "status": VersionStatus.READY, "items": n, "bytes": total,
@@ -304,17 +307,16 @@ def _relabel_done(request: ImprovementRequest) -> bool:
 def _releasing(dataset: Dataset, version: DatasetVersion) -> list[ImprovementRequest]:
     """Accepted requests this version resolves: those named when it was asked for, and
     those whose relabeling is finished."""
-    named = list(ImprovementRequest.objects.filter(released_in=version,
-                                                   status=RequestStatus.ACCEPTED))
+    named = list(ImprovementRequest.objects.filter(
+        released_in=version, status=RequestStatus.ACCEPTED).select_related("user"))
     relabeled = [r for r in ImprovementRequest.objects.filter(
         dataset=dataset, status=RequestStatus.ACCEPTED, released_in__isnull=True,
-        relabel_project__isnull=False) if _relabel_done(r)]
+        relabel_project__isnull=False).select_related("user") if _relabel_done(r)]
     return named + relabeled
 
 
-def _with_credits(version: DatasetVersion) -> str:
+def _with_credits(version: DatasetVersion, requests: list[ImprovementRequest]) -> str:
     """The changelog, with a line thanking each requester whose request it resolves."""
-    requests = _releasing(version.dataset, version)
     if not requests:
         return version.changelog
     names = ", ".join(f"#{r.pk} ({r.user.display_name or r.user.email.split('@')[0]})"
@@ -325,10 +327,10 @@ def _with_credits(version: DatasetVersion) -> str:
     return f"{version.changelog}\n\n{line}".strip()
 
 
-def _release(dataset: Dataset, version: DatasetVersion) -> list[int]:
+def _release(dataset: Dataset, version: DatasetVersion,
+             requests: list[ImprovementRequest]) -> list[int]:
     from datadam.notifications.services import notification_send
 
-    requests = _releasing(dataset, version)
     for request in requests:
         ImprovementRequest.objects.filter(pk=request.pk).update(
             status=RequestStatus.RELEASED, released_in=version)
@@ -341,9 +343,7 @@ def _release(dataset: Dataset, version: DatasetVersion) -> list[int]:
 
 def _notify_managers(dataset: Dataset, code: str, params: dict[str, Any],
                      version: DatasetVersion) -> None:
-    from datadam.notifications.services import notifications_send
+    from datadam.notifications.services import organization_notify
 
-    from .people import managers_of
-
-    notifications_send(users=managers_of(dataset), code=code, params=params,
-                       link=f"/hub/{dataset.pk}/v{version.number}/")
+    organization_notify(organization_id=dataset.organization_id, code=code, params=params,
+                        link=f"/hub/{dataset.pk}/v{version.number}/")

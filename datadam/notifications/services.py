@@ -56,6 +56,20 @@ def notifications_send(
     return Notification.objects.bulk_create(rows, batch_size=500)
 
 
+def organization_notify(
+    *, organization_id: int, code: str, params: dict[str, Any] | None = None, link: str = "",
+    exclude: Any = None,
+) -> list[Notification]:
+    """The same notification to every active member of an organization (a client's people:
+    who hears of their datasets' requests and their models' failures), but ``exclude``."""
+    from datadam.accounts.models import User
+
+    members = User.objects.filter(membership__organization_id=organization_id, is_active=True)
+    if exclude is not None:
+        members = members.exclude(pk=exclude.pk)
+    return notifications_send(users=members, code=code, params=params, link=link)
+
+
 @transaction.atomic
 def notification_read(*, user: Any, notification_id: int) -> Notification:
     """Mark one of ``user``'s notifications read (again: unchanged). Another user's

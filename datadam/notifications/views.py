@@ -12,18 +12,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from datadam.accounts.access import signed_in
-from datadam.operations.views.common import first_page_query, page_query
+from datadam.operations.views.common import cursor_of, first_page_query, page_query
 
 from . import selectors, services
 from .messages import render as render_message
 
 PAGE = 50
 
-
-def _cursor(request: HttpRequest, name: str) -> int:
-    """A keyset cursor from the query string (0, the first page, for anything odd)."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 18 else 0
 
 
 def local_link(link: str) -> bool:
@@ -41,7 +36,7 @@ def local_link(link: str) -> bool:
 def inbox(request: HttpRequest) -> HttpResponse:
     """My notifications, newest first, the unread ones marked; "Older" pages by keyset."""
     rows, next_after = selectors.notifications_page(
-        request.user, after=_cursor(request, "after"), limit=PAGE
+        request.user, after=cursor_of(request, "after"), limit=PAGE
     )
     items = [{"n": n, "message": render_message(n.code, n.params)} for n in rows]
     return render(request, "notifications/inbox.html", {

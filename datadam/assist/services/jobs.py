@@ -249,7 +249,7 @@ def estimated_dataset_accuracy(model: ProjectModel, project: Project) -> float |
 
 def _check_target(model: ProjectModel, project: Project) -> bool:
     """Pause the project once its target accuracy is estimated to be met (once)."""
-    from datadam.notifications.services import notifications_send
+    from datadam.notifications.services import organization_notify
     from datadam.projects.services import project_pause
 
     if model.target_accuracy is None or model.target_met_at is not None:
@@ -260,28 +260,22 @@ def _check_target(model: ProjectModel, project: Project) -> bool:
     ProjectModel.objects.filter(pk=model.pk).update(target_met_at=timezone.now())
     if project.status == ProjectStatus.OPEN and model.updated_by is not None:
         project_pause(user=model.updated_by, project_id=project.pk)
-    notifications_send(users=_managers(project), code="assist.target_met",
-                       params={"project": project.name, "accuracy": f"{estimate:.1%}"},
-                       link=f"/console/projects/{project.pk}/assist/")
+    organization_notify(organization_id=project.organization_id, code="assist.target_met",
+                        params={"project": project.name, "accuracy": f"{estimate:.1%}"},
+                        link=f"/console/projects/{project.pk}/assist/")
     return True
 
 
-def _managers(project: Project) -> Any:
-    from datadam.accounts.models import User
-
-    return User.objects.filter(membership__organization_id=project.organization_id,
-                               is_active=True)
-
-
 def _failed(model: ProjectModel, exc: Exception, made: int = 0) -> dict[str, Any]:
-    from datadam.notifications.services import notifications_send
+    from datadam.notifications.services import organization_notify
 
     message = str(exc)[:500] or type(exc).__name__
     logger.warning("model of project %s failed: %s", model.project_id, message)
     first = not model.last_error
     ProjectModel.objects.filter(pk=model.pk).update(last_error=message)
     if first:  # once until it works again, not at every run
-        notifications_send(users=_managers(model.project), code="assist.failed",
-                           params={"project": model.project.name, "error": message[:200]},
-                           link=f"/console/projects/{model.project_id}/assist/")
+        organization_notify(organization_id=model.project.organization_id,
+                            code="assist.failed",
+                            params={"project": model.project.name, "error": message[:200]},
+                            link=f"/console/projects/{model.project_id}/assist/")
     return {"project": model.project_id, "error": message, "predicted": made}

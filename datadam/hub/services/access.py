@@ -29,9 +29,7 @@ def access_request_create(*, user: Any, dataset_id: int, purpose: str, accept_te
                           organization_name: str = "") -> AccessRequest:
     """Ask for access: the purpose in words and the usage terms accepted. A declined or
     revoked requester may ask again."""
-    from datadam.notifications.services import notifications_send
-
-    from ..people import managers_of
+    from datadam.notifications.services import organization_notify
 
     if not isinstance(purpose, str) or not MIN_PURPOSE <= len(purpose.strip()) <= MAX_PURPOSE:
         raise InvalidInput(_("state the purpose in %(min)s to %(max)s characters")
@@ -71,10 +69,11 @@ def access_request_create(*, user: Any, dataset_id: int, purpose: str, accept_te
             request = existing
         audit_record(actor=user, action="hub.access.request", target=request,
                      organization_id=dataset.organization_id, data={"dataset": dataset.pk})
-        notifications_send(users=managers_of(dataset), code="hub.access_requested",
-                           params={"dataset": dataset.title,
-                                   "user": user.display_name or user.email},
-                           link=f"/hub/{dataset.pk}/access/")
+        organization_notify(organization_id=dataset.organization_id,
+                            code="hub.access_requested",
+                            params={"dataset": dataset.title,
+                                    "user": user.display_name or user.email},
+                            link=f"/hub/{dataset.pk}/access/")
     return request
 
 

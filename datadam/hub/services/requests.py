@@ -48,9 +48,7 @@ def improvement_request_create(*, user: Any, dataset_id: int, version: int, kind
                                proposed_label: str = "") -> ImprovementRequest:
     """File a request against items of a ready version (``items``: their ids as the
     version lists them). A relabeling request names at least one item."""
-    from datadam.notifications.services import notifications_send
-
-    from ..people import managers_of
+    from datadam.notifications.services import organization_notify
 
     if not getattr(user, "is_authenticated", False):
         raise InvalidInput(_("sign in to file an improvement request"))
@@ -82,12 +80,12 @@ def improvement_request_create(*, user: Any, dataset_id: int, version: int, kind
         audit_record(actor=user, action="hub.request.create", target=request,
                      organization_id=dataset.organization_id,
                      data={"dataset": dataset.pk, "kind": kind, "items": len(keys)})
-        notifications_send(users=managers_of(dataset).exclude(pk=user.pk),
-                           code="hub.request_filed",
-                           params={"dataset": dataset.title,
-                                   "user": user.display_name or user.email,
-                                   "reason": request.reason[:200]},
-                           link=f"/hub/{dataset.pk}/requests/{request.pk}/")
+        organization_notify(organization_id=dataset.organization_id, exclude=user,
+                            code="hub.request_filed",
+                            params={"dataset": dataset.title,
+                                    "user": user.display_name or user.email,
+                                    "reason": request.reason[:200]},
+                            link=f"/hub/{dataset.pk}/requests/{request.pk}/")
     return request
 
 

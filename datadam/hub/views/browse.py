@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from datadam.accounts.languages import language_choices
 from datadam.errors import DomainError
 from datadam.kinds import all_kinds
-from datadam.operations.views.common import first_page_query, page_query
+from datadam.operations.views.common import cursor_of, first_page_query, page_query
 
 from .. import selectors
 from ..diff import CHANGES
@@ -31,7 +31,6 @@ from ..services.requests import improvement_request_create
 from ..services.versions import version_format_request
 from ..visibility import can_manage, can_use, dataset_seen, dataset_used
 from .common import (
-    cursor,
     dataset_page,
     error_status,
     files_context,
@@ -87,14 +86,13 @@ def building(request: HttpRequest, dataset_id: int) -> HttpResponse:
     """The dataset page's "being built" panel, polled by htmx: the panel again while the
     version builds, then a full reload of the page (``HX-Refresh``)."""
     dataset = dataset_seen(user=request.user, dataset_id=dataset_id)
-    number = cursor(request, "number")
+    number = cursor_of(request, "number")
     version = DatasetVersion.objects.filter(dataset=dataset, number=number).first()
     if version is None or version.status != VersionStatus.BUILDING:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
-    d = selectors.dataset_detail(request.user, dataset)
-    if not d["can_manage"]:
+    if not can_manage(request.user, dataset):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
@@ -245,7 +243,7 @@ def items(request: HttpRequest, dataset_id: int, number: int) -> HttpResponse:
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     label = request.GET.get("label") or None
-    page = selectors.version_items(version, label=label, after=cursor(request),
+    page = selectors.version_items(version, label=label, after=cursor_of(request),
                                    limit=ITEMS_PAGE)
     selected = {v for v in request.POST.getlist("items") if v.isdigit()}
     labels = sorted(version.label_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
@@ -275,7 +273,7 @@ def changes(request: HttpRequest, dataset_id: int, number: int) -> HttpResponse:
         return notice(request, heading=_("Unknown kind of change"),
                       text=_("Choose added, removed or relabelled."), status=400,
                       dataset_id=dataset.pk)
-    page = selectors.version_changes(version, change, after=cursor(request),
+    page = selectors.version_changes(version, change, after=cursor_of(request),
                                      limit=CHANGES_PAGE)
     return render(request, "hub/changes.html", {
         "dataset": dataset, "d": localized(selectors.dataset_brief(dataset)),

@@ -69,12 +69,6 @@ def hub_page(view: View) -> View:
     return wrapped
 
 
-def cursor(request: HttpRequest, name: str = "after") -> int:
-    """A keyset cursor from the query string (0, the first page, for anything odd)."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 18 else 0
-
-
 def format_titles(kind: str) -> dict[str, str]:
     from datadam.datasets.export_jobs import export_formats
 
@@ -115,7 +109,7 @@ def dataset_context(request: HttpRequest, dataset: Dataset, *,
                                                         AccessStatus.REVOKED)))
     pending = 0
     if detail["can_manage"]:
-        pending = len(selectors.access_requests_of(dataset, status=AccessStatus.PENDING))
+        pending = selectors.pending_access_count(dataset)
     return {
         "dataset": dataset, "d": detail, "latest": latest, "files": files,
         "building": building, "pending_access": pending,

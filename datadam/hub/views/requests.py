@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from datadam.errors import DomainError
-from datadam.operations.views.common import first_page_query, page_query
+from datadam.operations.views.common import cursor_of, first_page_query, page_query
 
 from .. import selectors
 from ..forms import RelabelForm, TriageForm
 from ..models import Dataset, RequestKind, RequestStatus, VersionItem
 from ..services.requests import improvement_request_triage, relabel_project_create
 from ..visibility import can_manage, can_use, dataset_managed, dataset_seen
-from .common import cursor, error_status, hub_page, localized, notice
+from .common import error_status, hub_page, localized, notice
 
 #: Items of a request shown on its page (a request may name up to 1,000).
 ITEMS_SHOWN = 60
@@ -46,7 +46,7 @@ def _list_page(request: HttpRequest, dataset: Dataset, *, form: RelabelForm | No
         return notice(request, heading=_("Unknown status"),
                       text=_("Choose one of the status tabs."), status=400,
                       dataset_id=dataset.pk)
-    page = selectors.requests_of(dataset, status=wanted, after=cursor(request) or None)
+    page = selectors.requests_of(dataset, status=wanted, after=cursor_of(request) or None)
     managing = can_manage(request.user, dataset)
     relabelable = {r["id"] for r in _relabel_choices(dataset)} if managing else set()
     return render(request, "hub/requests.html", {

@@ -1,4 +1,5 @@
-"""What every operators' view shares: keyset-page links and the htmx check."""
+"""What paged views share (the operators' and others'): the keyset cursor and page links,
+and the htmx check."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ from django.http import HttpRequest, QueryDict
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def cursor_of(request: HttpRequest, name: str = "after") -> int:
+    """A keyset cursor from the query string (0, the first page, for anything odd)."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 18 else 0
 
 
 def page_query(request: HttpRequest, cursor_name: str, cursor: int | None) -> str | None:

@@ -233,3 +233,25 @@ def test_the_search_uses_the_full_text_index(corpus):
         plan = queryset.explain()
         assert "VIRTUAL TABLE INDEX" in plan
         assert "SEARCH hub_dataset USING INTEGER PRIMARY KEY" in plan  # not a scan
+
+
+def test_a_deleted_dataset_leaves_the_index_by_itself(corpus):
+    dataset = corpus["speech"]
+    dataset.delete()  # as the admin does: post_delete forgets it, no call needed
+    assert _found("speech") == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE rowid = %s", [dataset.pk])
+            assert cursor.fetchone()[0] == 0
+
+
+def test_the_reindex_command_rebuilds_the_index(corpus):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Dataset.objects.update(search_text="")
+    out = StringIO()
+    call_command("hub_reindex", stdout=out)
+    assert f"reindexed {Dataset.objects.count()} datasets" in out.getvalue()
+    assert _found("speech") == [corpus["speech"].pk]
